@@ -8,6 +8,7 @@ export interface MessageOrigin {
   messageId?: string;
 }
 
+/** Message-IDs everywhere in this file are bare, without angle brackets: "20210601.123-1-a@b.org". */
 export interface Message {
   origin: MessageOrigin;
   messageId: string;
@@ -120,6 +121,19 @@ export interface Series {
   problems: Problem[];
   /** Message-IDs of the thread root, for threading replies. */
   rootMessageId: string;
+  // Optional extensions (ingest fills them; older JSON without them stays valid).
+  /** Sender of the cover letter (or first patch). */
+  author?: string;
+  /** Date of the cover letter (or first patch), ISO 8601. */
+  date?: string;
+  /** Tree/subsystem tags from the subjects, e.g. ["net-next"]. */
+  extra?: string[];
+  /** b4's "prerequisite-message-id:" lines. */
+  prerequisiteMessageIds?: string[];
+  /** b4's "change-id:" line. */
+  changeId?: string;
+  /** Facts worth showing that are not problems (a version sent twice, the chosen send). */
+  notes?: string[];
 }
 
 export const VIRTIO_CORE_FILES = [

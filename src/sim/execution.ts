@@ -33,6 +33,12 @@ export interface Event {
    * ('rcu-lock' → Rcu-lock); upper-case lock classes are set names as they stand.
    */
   tags: string[];
+  /**
+   * True for the accesses of an atomic read-modify-write primitive (xchg, cmpxchg — including the lone
+   * read of a failed cmpxchg —, atomic_*): herd's RMW (alias X) set. Events in domain(rmw) or
+   * range(rmw) count as atomic even without this flag.
+   */
+  atomic?: boolean;
   source?: SourceRef;
 }
 
@@ -53,6 +59,11 @@ export interface Execution {
   ctrl: Relation;
   /** Initial writes (one per location, value from the init block, default 0). */
   IW: EventSet;
+  /**
+   * Locations the test's final condition (or `locations` clause) observes. herd's FW set holds the
+   * final (co-last) write of each of these; unobserved locations have no FW write. Default: none.
+   */
+  observedLocs?: string[];
 }
 
 /** One outcome of judging an execution under a model (one per `with … from` choice). */

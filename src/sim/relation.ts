@@ -12,7 +12,10 @@ export class EventSet {
   }
   static full(n: number): EventSet {
     const s = new EventSet(n);
-    for (let i = 0; i < n; i++) s.add(i);
+    const b = s.bits;
+    for (let k = 0; k < b.length; k++) b[k] = 0xffffffff;
+    const rem = n & 31;
+    if (rem && b.length) b[b.length - 1] = (1 << rem) - 1;
     return s;
   }
   static of(n: number, ids: Iterable<number>): EventSet {
@@ -36,66 +39,125 @@ export class EventSet {
   }
   union(o: EventSet): EventSet {
     const r = this.clone();
-    for (let k = 0; k < r.bits.length; k++) r.bits[k] |= o.bits[k];
+    const a = r.bits,
+      b = o.bits;
+    for (let k = 0; k < a.length; k++) a[k] |= b[k];
     return r;
   }
   inter(o: EventSet): EventSet {
     const r = this.clone();
-    for (let k = 0; k < r.bits.length; k++) r.bits[k] &= o.bits[k];
+    const a = r.bits,
+      b = o.bits;
+    for (let k = 0; k < a.length; k++) a[k] &= b[k];
     return r;
   }
   diff(o: EventSet): EventSet {
     const r = this.clone();
-    for (let k = 0; k < r.bits.length; k++) r.bits[k] &= ~o.bits[k];
+    const a = r.bits,
+      b = o.bits;
+    for (let k = 0; k < a.length; k++) a[k] &= ~b[k];
     return r;
   }
   complement(): EventSet {
-    const r = new EventSet(this.n);
-    for (let i = 0; i < this.n; i++) if (!this.has(i)) r.add(i);
+    const r = EventSet.full(this.n);
+    const a = r.bits,
+      b = this.bits;
+    for (let k = 0; k < a.length; k++) a[k] &= ~b[k];
     return r;
   }
   isEmpty(): boolean {
-    for (let k = 0; k < this.bits.length; k++) if (this.bits[k] !== 0) return false;
+    const b = this.bits;
+    for (let k = 0; k < b.length; k++) if (b[k] !== 0) return false;
     return true;
   }
   equals(o: EventSet): boolean {
-    for (let k = 0; k < this.bits.length; k++) if (this.bits[k] !== o.bits[k]) return false;
+    const a = this.bits,
+      b = o.bits;
+    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+    return true;
+  }
+  /** True when every element of this is in o. */
+  subsetOf(o: EventSet): boolean {
+    const a = this.bits,
+      b = o.bits;
+    for (let k = 0; k < a.length; k++) if ((a[k] & ~b[k]) !== 0) return false;
     return true;
   }
   size(): number {
     let c = 0;
-    for (let k = 0; k < this.bits.length; k++) {
-      let w = this.bits[k];
-      while (w) {
-        w &= w - 1;
-        c++;
-      }
-    }
+    const b = this.bits;
+    for (let k = 0; k < b.length; k++) c += popcount(b[k]);
     return c;
   }
   *[Symbol.iterator](): IterableIterator<number> {
-    for (let k = 0; k < this.bits.length; k++) {
-      let w = this.bits[k];
+    const b = this.bits;
+    for (let k = 0; k < b.length; k++) {
+      let w = b[k];
       while (w) {
-        const b = 31 - Math.clz32(w & -w);
-        yield (k << 5) + b;
-        w &= w - 1;
+        const t = w & -w;
+        yield (k << 5) + 31 - Math.clz32(t);
+        w ^= t;
       }
     }
   }
   toArray(): number[] {
-    return [...this];
+    const out: number[] = [];
+    const b = this.bits;
+    for (let k = 0; k < b.length; k++) {
+      let w = b[k];
+      while (w) {
+        const t = w & -w;
+        out.push((k << 5) + 31 - Math.clz32(t));
+        w ^= t;
+      }
+    }
+    return out;
   }
 }
 
-/** A binary relation over event ids in [0, n): row i holds the successors of i. */
+export function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * A binary relation over event ids in [0, n): row i holds the successors of i.
+ * Stored as one flat word array (n rows of w words) so that the evaluator's operators are tight loops;
+ * `rows` exposes each row as an EventSet view sharing that storage (mutating a view mutates the relation).
+ */
 export class Relation {
-  readonly rows: EventSet[];
-  constructor(
-    readonly n: number,
-    rows?: EventSet[],
-  ) {
-    this.rows = rows ?? Array.from({ length: n }, () => new EventSet(n));
+  readonly n: number;
+  /** Words per row. */
+  readonly w: number;
+  /** Row i occupies data[i*w, (i+1)*w). */
+  readonly data: Uint32Array;
+  private _rows?: readonly EventSet[];
+
+  constructor(n: number, rows?: EventSet[] | Uint32Array) {
+    this.n = n;
+    this.w = (n + 31) >>> 5;
+    if (rows instanceof Uint32Array) {
+      this.data = rows;
+    } else {
+      this.data = new Uint32Array(n * this.w);
+      if (rows) for (let i = 0; i < n; i++) this.data.set(rows[i].bits, i * this.w);
+    }
+  }
+
+  /** Row views (successor sets), sharing this relation's storage. */
+  get rows(): readonly EventSet[] {
+    if (!this._rows) {
+      const w = this.w;
+      this._rows = Object.freeze(
+        Array.from({ length: this.n }, (_, i) => new EventSet(this.n, this.data.subarray(i * w, (i + 1) * w))),
+      );
+    }
+    return this._rows;
+  }
+  /** A copy of row i's successors. */
+  row(i: number): EventSet {
+    return new EventSet(this.n, this.data.slice(i * this.w, (i + 1) * this.w));
   }
 
   static empty(n: number): Relation {
@@ -109,7 +171,8 @@ export class Relation {
   /** Cartesian product a * b. */
   static product(a: EventSet, b: EventSet): Relation {
     const r = new Relation(a.n);
-    for (const i of a) r.rows[i] = b.clone();
+    const w = r.w;
+    for (const i of a) r.data.set(b.bits, i * w);
     return r;
   }
   static of(n: number, pairs: Iterable<readonly [number, number]>): Relation {
@@ -118,76 +181,137 @@ export class Relation {
     return r;
   }
   has(i: number, j: number): boolean {
-    return this.rows[i].has(j);
+    return (this.data[i * this.w + (j >>> 5)] & (1 << (j & 31))) !== 0;
   }
   add(i: number, j: number): this {
-    this.rows[i].add(j);
+    this.data[i * this.w + (j >>> 5)] |= 1 << (j & 31);
+    return this;
+  }
+  delete(i: number, j: number): this {
+    this.data[i * this.w + (j >>> 5)] &= ~(1 << (j & 31));
     return this;
   }
   clone(): Relation {
-    return new Relation(
-      this.n,
-      this.rows.map((r) => r.clone()),
-    );
+    return new Relation(this.n, this.data.slice());
   }
   union(o: Relation): Relation {
-    return new Relation(
-      this.n,
-      this.rows.map((r, i) => r.union(o.rows[i])),
-    );
+    const d = this.data.slice(),
+      b = o.data;
+    for (let k = 0; k < d.length; k++) d[k] |= b[k];
+    return new Relation(this.n, d);
   }
   inter(o: Relation): Relation {
-    return new Relation(
-      this.n,
-      this.rows.map((r, i) => r.inter(o.rows[i])),
-    );
+    const d = this.data.slice(),
+      b = o.data;
+    for (let k = 0; k < d.length; k++) d[k] &= b[k];
+    return new Relation(this.n, d);
   }
   diff(o: Relation): Relation {
-    return new Relation(
-      this.n,
-      this.rows.map((r, i) => r.diff(o.rows[i])),
-    );
+    const d = this.data.slice(),
+      b = o.data;
+    for (let k = 0; k < d.length; k++) d[k] &= ~b[k];
+    return new Relation(this.n, d);
+  }
+  /** All pairs not in this (over all n events). */
+  complement(): Relation {
+    const full = EventSet.full(this.n).bits;
+    const d = new Uint32Array(this.data.length),
+      a = this.data,
+      w = this.w;
+    for (let i = 0; i < this.n; i++) for (let k = 0; k < w; k++) d[i * w + k] = full[k] & ~a[i * w + k];
+    return new Relation(this.n, d);
   }
   inverse(): Relation {
     const r = new Relation(this.n);
-    for (let i = 0; i < this.n; i++) for (const j of this.rows[i]) r.add(j, i);
-    return r;
-  }
-  /** Sequential composition this ; o. */
-  seq(o: Relation): Relation {
-    const r = new Relation(this.n);
+    const a = this.data,
+      d = r.data,
+      w = this.w;
     for (let i = 0; i < this.n; i++) {
-      const out = r.rows[i].bits;
-      for (const j of this.rows[i]) {
-        const b = o.rows[j].bits;
-        for (let k = 0; k < out.length; k++) out[k] |= b[k];
+      const ibit = 1 << (i & 31),
+        iword = i >>> 5;
+      for (let k = 0; k < w; k++) {
+        let x = a[i * w + k];
+        while (x) {
+          const t = x & -x;
+          const j = (k << 5) + 31 - Math.clz32(t);
+          d[j * w + iword] |= ibit;
+          x ^= t;
+        }
       }
     }
     return r;
   }
+  /** Sequential composition this ; o. */
+  seq(o: Relation): Relation {
+    const n = this.n,
+      w = this.w,
+      a = this.data,
+      b = o.data;
+    const d = new Uint32Array(a.length);
+    if (w === 1) {
+      for (let i = 0; i < n; i++) {
+        let x = a[i],
+          acc = 0;
+        while (x) {
+          const t = x & -x;
+          acc |= b[31 - Math.clz32(t)];
+          x ^= t;
+        }
+        d[i] = acc;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const base = i * w;
+        for (let k = 0; k < w; k++) {
+          let x = a[base + k];
+          while (x) {
+            const t = x & -x;
+            const j = (k << 5) + 31 - Math.clz32(t);
+            const jb = j * w;
+            for (let m = 0; m < w; m++) d[base + m] |= b[jb + m];
+            x ^= t;
+          }
+        }
+      }
+    }
+    return new Relation(n, d);
+  }
   /** [s] ; this */
   restrictDomain(s: EventSet): Relation {
-    return new Relation(
-      this.n,
-      this.rows.map((r, i) => (s.has(i) ? r.clone() : new EventSet(this.n))),
-    );
+    const d = this.data.slice(),
+      w = this.w;
+    for (let i = 0; i < this.n; i++) if (!s.has(i)) d.fill(0, i * w, (i + 1) * w);
+    return new Relation(this.n, d);
   }
   /** this ; [s] */
   restrictRange(s: EventSet): Relation {
-    return new Relation(
-      this.n,
-      this.rows.map((r) => r.inter(s)),
-    );
+    const d = this.data.slice(),
+      w = this.w,
+      b = s.bits;
+    for (let i = 0; i < this.n; i++) for (let k = 0; k < w; k++) d[i * w + k] &= b[k];
+    return new Relation(this.n, d);
   }
   /** Transitive closure (Warshall on bit rows). */
   plus(): Relation {
     const r = this.clone();
-    for (let k = 0; k < this.n; k++) {
-      const rk = r.rows[k].bits;
-      for (let i = 0; i < this.n; i++) {
-        if (r.rows[i].has(k)) {
-          const ri = r.rows[i].bits;
-          for (let w = 0; w < ri.length; w++) ri[w] |= rk[w];
+    const d = r.data,
+      n = this.n,
+      w = this.w;
+    if (w === 1) {
+      for (let k = 0; k < n; k++) {
+        const bit = 1 << k,
+          rk = d[k];
+        if (rk === 0) continue;
+        for (let i = 0; i < n; i++) if (d[i] & bit) d[i] |= rk;
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        const kw = k >>> 5,
+          bit = 1 << (k & 31),
+          kb = k * w;
+        for (let i = 0; i < n; i++) {
+          const ib = i * w;
+          if (d[ib + kw] & bit) for (let m = 0; m < w; m++) d[ib + m] |= d[kb + m];
         }
       }
     }
@@ -195,52 +319,96 @@ export class Relation {
   }
   /** Reflexive-transitive closure over all n events. */
   star(): Relation {
-    return this.plus().union(Relation.identity(EventSet.full(this.n)));
+    const r = this.plus();
+    for (let i = 0; i < this.n; i++) r.add(i, i);
+    return r;
   }
   /** Reflexive closure over all n events. */
   opt(): Relation {
-    return this.union(Relation.identity(EventSet.full(this.n)));
+    const r = this.clone();
+    for (let i = 0; i < this.n; i++) r.add(i, i);
+    return r;
   }
   domain(): EventSet {
-    const s = new EventSet(this.n);
-    for (let i = 0; i < this.n; i++) if (!this.rows[i].isEmpty()) s.add(i);
+    const s = new EventSet(this.n),
+      d = this.data,
+      w = this.w;
+    for (let i = 0; i < this.n; i++) {
+      for (let k = 0; k < w; k++)
+        if (d[i * w + k] !== 0) {
+          s.add(i);
+          break;
+        }
+    }
     return s;
   }
   range(): EventSet {
-    const s = new EventSet(this.n);
-    for (const r of this.rows) for (let k = 0; k < s.bits.length; k++) s.bits[k] |= r.bits[k];
+    const s = new EventSet(this.n),
+      b = s.bits,
+      d = this.data,
+      w = this.w;
+    for (let i = 0; i < this.n; i++) for (let k = 0; k < w; k++) b[k] |= d[i * w + k];
     return s;
   }
   isEmpty(): boolean {
-    return this.rows.every((r) => r.isEmpty());
-  }
-  equals(o: Relation): boolean {
-    return this.rows.every((r, i) => r.equals(o.rows[i]));
-  }
-  isIrreflexive(): boolean {
-    for (let i = 0; i < this.n; i++) if (this.rows[i].has(i)) return false;
+    const d = this.data;
+    for (let k = 0; k < d.length; k++) if (d[k] !== 0) return false;
     return true;
   }
+  equals(o: Relation): boolean {
+    const a = this.data,
+      b = o.data;
+    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+    return true;
+  }
+  isIrreflexive(): boolean {
+    for (let i = 0; i < this.n; i++) if (this.has(i, i)) return false;
+    return true;
+  }
+  /** Acyclicity by repeatedly peeling off events with no successor among the remaining ones. */
   isAcyclic(): boolean {
-    return this.findCycle() === undefined;
+    const n = this.n,
+      w = this.w,
+      d = this.data;
+    const alive = EventSet.full(n).bits;
+    let remaining = n;
+    let progress = true;
+    while (remaining > 0 && progress) {
+      progress = false;
+      for (let i = 0; i < n; i++) {
+        if (!(alive[i >>> 5] & (1 << (i & 31)))) continue;
+        let sink = true;
+        for (let k = 0; k < w; k++)
+          if (d[i * w + k] & alive[k]) {
+            sink = false;
+            break;
+          }
+        if (sink) {
+          alive[i >>> 5] &= ~(1 << (i & 31));
+          remaining--;
+          progress = true;
+        }
+      }
+    }
+    return remaining === 0;
   }
   /** A cycle as a list of event ids (first repeated implicitly), or undefined when acyclic. */
   findCycle(): number[] | undefined {
-    const colour = new Uint8Array(this.n); // 0 white, 1 grey, 2 black
-    const parent = new Int32Array(this.n).fill(-1);
-    for (let s = 0; s < this.n; s++) {
+    const n = this.n;
+    const colour = new Uint8Array(n); // 0 white, 1 grey, 2 black
+    const parent = new Int32Array(n).fill(-1);
+    for (let s = 0; s < n; s++) {
       if (colour[s]) continue;
-      const stack: [number, IterableIterator<number>][] = [[s, this.rows[s][Symbol.iterator]()]];
+      const stack: [number, number[], number][] = [[s, this.row(s).toArray(), 0]];
       colour[s] = 1;
       while (stack.length) {
         const top = stack[stack.length - 1];
-        const nx = top[1].next();
-        if (nx.done) {
+        if (top[2] >= top[1].length) {
           colour[top[0]] = 2;
           stack.pop();
           continue;
         }
-        const v = nx.value;
+        const v = top[1][top[2]++];
         if (colour[v] === 1) {
           const cyc = [v];
           for (let u = top[0]; u !== v && u !== -1; u = parent[u]) cyc.push(u);
@@ -249,16 +417,30 @@ export class Relation {
         if (colour[v] === 0) {
           colour[v] = 1;
           parent[v] = top[0];
-          stack.push([v, this.rows[v][Symbol.iterator]()]);
+          stack.push([v, this.row(v).toArray(), 0]);
         }
       }
     }
     return undefined;
   }
   *pairs(): IterableIterator<[number, number]> {
-    for (let i = 0; i < this.n; i++) for (const j of this.rows[i]) yield [i, j];
+    const d = this.data,
+      w = this.w;
+    for (let i = 0; i < this.n; i++) {
+      for (let k = 0; k < w; k++) {
+        let x = d[i * w + k];
+        while (x) {
+          const t = x & -x;
+          yield [i, (k << 5) + 31 - Math.clz32(t)];
+          x ^= t;
+        }
+      }
+    }
   }
   size(): number {
-    return this.rows.reduce((a, r) => a + r.size(), 0);
+    let c = 0;
+    const d = this.data;
+    for (let k = 0; k < d.length; k++) c += popcount(d[k]);
+    return c;
   }
 }

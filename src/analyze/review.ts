@@ -1,0 +1,282 @@
+// Findings → Review: applies the series, runs the scenarios its hunks touch at base, every bisection point and patched, and classifies.
+import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Series, Patch } from '../ingest/types.js';
+import type { Bounds } from '../sim/types.js';
+import { applySeries, type BisectionPoint } from './apply.js';
+import { classify, lineProvenance, type Finding, type PatchRef, type PointRun, type QuotedHunk } from './findings.js';
+import { checkTransportFacts } from './env/transport.js';
+import type { BaseTree } from './tree.js';
+import { SCENARIOS } from './scenarios/index.js';
+import { makeLowerer } from './scenarios/lowering.js';
+import { DEFAULT_BOUNDS, execute, prepare } from './scenarios/run.js';
+import type { SourceSite } from './scenarios/litmus-builder.js';
+import type { CoreLowerer, FunctionRange, Scenario, ScenarioRun } from './scenarios/types.js';
+
+export interface ReviewOptions {
+  /** Run every scenario, not only those whose code the series touches. */
+  all?: boolean;
+  /** Write each scenario instance's litmus test (patched state) into this directory. */
+  emitLitmus?: string;
+  bounds?: Bounds;
+  /** Only these scenarios (ids or numbers), for tests and benchmarks. */
+  only?: string[];
+  /** Hardening settings to run when the option matters (default both). */
+  harden?: boolean[];
+  /** An earlier version of the same series, to say which of its findings this version fixes. */
+  previous?: Series;
+}
+
+export interface ScenarioSummary {
+  id: string;
+  number: number;
+  title: string;
+  /** Why it ran: 'touched by 2/3 (virtio_device_ready)', '--all', or why it was skipped. */
+  why: string;
+  ran: boolean;
+  instances: number;
+  executions: number;
+  timeMs: number;
+}
+
+export interface Review {
+  series: {
+    title: string;
+    version: number;
+    total: number;
+    author: string;
+    rootMessageId: string;
+    patches: { index: number; subject: string; messageId: string }[];
+  };
+  tree: string;
+  model: string;
+  findings: Finding[];
+  scenarios: ScenarioSummary[];
+  applyProblems: { patch: number; file: string; hunk?: string; message: string }[];
+  notAnalysed: string[];
+  notes: string[];
+  /** Findings of the previous version that this version no longer has. */
+  fixedSincePrevious?: { version: number; findings: Finding[] };
+  explored: { scenarios: number; instances: number; executions: number; timeMs: number; assumptions: string[] };
+}
+
+function patchRefFor(series: Series, point: number): PatchRef | undefined {
+  const p = series.patches[point - 1];
+  return p ? { index: point, total: series.patches.length, subject: p.subject.title } : undefined;
+}
+
+/** Lowerers per bisection point, built on first use. */
+class PointLowerers {
+  private cache = new Map<number, Promise<CoreLowerer>>();
+  constructor(private points: BisectionPoint[]) {}
+  get(point: number): Promise<CoreLowerer> {
+    let l = this.cache.get(point);
+    if (!l) {
+      l = makeLowerer(this.points[point].files);
+      this.cache.set(point, l);
+    }
+    return l;
+  }
+}
+
+function overlaps(a: [number, number], b: [number, number]): boolean {
+  return a[0] <= b[1] && b[0] <= a[1];
+}
+
+/** Which patches' hunks touch the functions this scenario lowers (ranges located at that patch's before/after state). */
+async function touchingPatches(
+  scenario: Scenario,
+  series: Series,
+  points: BisectionPoint[],
+  lowerers: PointLowerers,
+  inlined: Set<string>,
+): Promise<{ patch: number; fn: string }[]> {
+  const out: { patch: number; fn: string }[] = [];
+  const fns = new Set([...scenario.functions, ...inlined]);
+  for (let i = 1; i < points.length; i++) {
+    const patch: Patch | undefined = series.patches[i - 1];
+    if (!patch) continue;
+    const before = await lowerers.get(i - 1);
+    const after = await lowerers.get(i);
+    for (const f of patch.files) {
+      if (!f.analysed) continue;
+      for (const h of f.hunks) {
+        for (const fn of fns) {
+          const b = before.locate(fn);
+          const a = after.locate(fn);
+          const hitOld = b && b.file === f.oldPath && overlaps([h.oldStart, h.oldStart + Math.max(h.oldLines, 1) - 1], [b.start, b.end]);
+          const hitNew = a && a.file === f.newPath && overlaps([h.newStart, h.newStart + Math.max(h.newLines, 1) - 1], [a.start, a.end]);
+          // A function the series adds (absent before) counts when the scenario ends up inlining it.
+          if (hitOld || hitNew) out.push({ patch: i, fn });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Attaches "added by patch k" to core sites, using line provenance at the state the witness came from. */
+function attributeSites(sites: SourceSite[], provenance: Map<string, number[]>, series: Series): void {
+  for (const s of sites) {
+    if (s.origin !== 'core') continue;
+    const origin = provenance.get(s.file)?.[s.line - 1];
+    if (!origin) continue;
+    const patch = series.patches[origin - 1];
+    let patchLine = 0;
+    for (const f of patch?.files ?? []) {
+      if (f.newPath !== s.file) continue;
+      for (const h of f.hunks)
+        for (const l of h.lines) if (l.type === 'add' && l.content.trim() === s.code.trim() && !patchLine) patchLine = l.patchLine;
+    }
+    s.patch = { index: origin, total: series.patches.length, patchLine };
+  }
+}
+
+/**
+ * The hunk lines worth quoting for a finding: hunks of patches that added a site of the witness, or
+ * else hunks that touch the scenario's functions; context trimmed to two lines around changes.
+ */
+function quoteFor(f: Finding, series: Series, points: BisectionPoint[], touches: { patch: number; fn: string }[]): QuotedHunk[] {
+  const out: QuotedHunk[] = [];
+  const sitePatches = new Set(f.sites.filter((s) => s.patch).map((s) => s.patch!.index));
+  const wanted = sitePatches.size ? sitePatches : new Set(touches.map((t) => t.patch));
+  for (const idx of [...wanted].sort((a, b) => a - b)) {
+    const patch = series.patches[idx - 1];
+    if (!patch) continue;
+    for (const file of patch.files) {
+      if (!file.analysed) continue;
+      for (const h of file.hunks) {
+        const fnsHere = touches.filter((t) => t.patch === idx).map((t) => t.fn);
+        const mentions = h.lines.some((l) => l.type !== 'context' && f.sites.some((s) => s.code.trim() && l.content.trim() === s.code.trim()));
+        const inFn = fnsHere.some((fn) => h.header.includes(fn) || h.lines.some((l) => l.content.includes(fn + '(')));
+        if (!mentions && !inFn && sitePatches.size) continue;
+        if (!mentions && !inFn && !h.lines.some((l) => l.type !== 'context')) continue;
+        const keep = new Set<number>();
+        h.lines.forEach((l, i) => {
+          if (l.type !== 'context') for (let k = i - 2; k <= i + 2; k++) keep.add(k);
+        });
+        const lines: string[] = [];
+        let gap = false;
+        h.lines.forEach((l, i) => {
+          if (!keep.has(i)) {
+            gap = true;
+            return;
+          }
+          if (gap && lines.length) lines.push('[...]');
+          gap = false;
+          lines.push((l.type === 'add' ? '+' : l.type === 'del' ? '-' : ' ') + l.content);
+        });
+        out.push({ patch: idx, total: series.patches.length, file: file.newPath === '/dev/null' ? file.oldPath : file.newPath, header: h.header, lines });
+        if (out.length >= 4) return out;
+      }
+    }
+  }
+  void points;
+  return out;
+}
+
+export async function reviewSeries(series: Series, tree: BaseTree, opts: ReviewOptions = {}): Promise<Review> {
+  const t0 = Date.now();
+  const bounds = { ...DEFAULT_BOUNDS, ...(opts.bounds ?? {}) };
+  const applied = applySeries(tree, series);
+  const points = applied.points;
+  const lowerers = new PointLowerers(points);
+  const provenance = lineProvenance(points);
+  const modelDir = tree.memoryModelDir;
+  const notes = [...applied.notes];
+  for (const issue of checkTransportFacts((p) => tree.read(p))) notes.push(`environment model: ${issue}`);
+  const findings: Finding[] = [];
+  const summaries: ScenarioSummary[] = [];
+  const allAssumptions: string[] = [];
+  let executions = 0;
+  let instances = 0;
+  const last = points.length - 1;
+  const scenarios = SCENARIOS.filter((s) => !opts.only || opts.only.includes(s.id) || opts.only.includes(String(s.number)));
+  if (opts.emitLitmus) mkdirSync(opts.emitLitmus, { recursive: true });
+
+  for (const sc of scenarios) {
+    const st0 = Date.now();
+    const hardens = sc.hardenMatters ? (opts.harden ?? [true, false]) : [true];
+    // Which functions the scenario inlines at base and at the end (a series may add helpers).
+    const inlined = new Set<string>();
+    for (const pt of [0, last]) {
+      const lw = await lowerers.get(pt);
+      for (const h of hardens)
+        for (const ch of sc.choices(h)) prepare(sc, ch, lw).built?.functions.forEach((f: FunctionRange) => inlined.add(f.fn));
+    }
+    const touches = await touchingPatches(sc, series, points, lowerers, inlined);
+    const touchedBy = [...new Set(touches.map((t) => t.patch))];
+    if (!opts.all && touchedBy.length === 0) {
+      summaries.push({ id: sc.id, number: sc.number, title: sc.title, why: 'not touched by the series', ran: false, instances: 0, executions: 0, timeMs: 0 });
+      continue;
+    }
+    // Points to run: base, each patch that touches the scenario, and the final state.
+    const runPoints = opts.all ? points.map((p) => p.afterPatch) : [...new Set([0, ...touchedBy, last])].sort((a, b) => a - b);
+    let scExec = 0;
+    let scInst = 0;
+    for (const h of hardens) {
+      for (const choice of sc.choices(h)) {
+        const runs: PointRun[] = [];
+        let prevText: string | undefined;
+        let prevRun: ScenarioRun | undefined;
+        for (const pt of runPoints) {
+          const lw = await lowerers.get(pt);
+          const prepared = prepare(sc, choice, lw);
+          let run: ScenarioRun;
+          if (prepared.litmus && prevRun && prevText === prepared.litmus.text) run = { ...prevRun, executions: 0, timeMs: 0 };
+          else run = await execute(prepared, modelDir, bounds);
+          prevText = prepared.litmus?.text;
+          prevRun = run;
+          attributeSites(run.sites, provenance[pt], series);
+          for (const t of run.trace ?? []) if (t.site) attributeSites([t.site], provenance[pt], series);
+          runs.push({ point: pt, label: pt === 0 ? 'base' : pt === last ? 'patched' : `after ${pt}/${series.patches.length}`, run });
+          if (pt === last && opts.emitLitmus && run.litmus) {
+            writeFileSync(join(opts.emitLitmus, `${sc.id}${h ? '' : '-noharden'}-${instances}.litmus`), run.litmus);
+          }
+        }
+        if (runs.length === 1) runs.push({ ...runs[0], label: 'patched' });
+        const f = classify({ scenario: sc.id, number: sc.number, title: sc.title, property: sc.property }, runs, (p) => patchRefFor(series, p), modelDir);
+        if (f.status !== 'safe') f.quoted = quoteFor(f, series, points, touches);
+        findings.push(f);
+        for (const a of f.assumptions) if (!allAssumptions.includes(a)) allAssumptions.push(a);
+        scExec += f.executions;
+        scInst++;
+        instances++;
+      }
+    }
+    executions += scExec;
+    const why = touchedBy.length
+      ? `touched by ${touchedBy.map((p) => `${p}/${series.patches.length}`).join(', ')} (${[...new Set(touches.map((t) => t.fn))].join(', ')})`
+      : '--all';
+    summaries.push({ id: sc.id, number: sc.number, title: sc.title, why, ran: true, instances: scInst, executions: scExec, timeMs: Date.now() - st0 });
+  }
+
+  let fixedSincePrevious: Review['fixedSincePrevious'];
+  if (opts.previous) {
+    const prev = await reviewSeries(opts.previous, tree, { ...opts, previous: undefined, emitLitmus: undefined });
+    const now = new Set(findings.filter((f) => f.status === 'introduced' || f.status === 'still-present').map((f) => f.fingerprint));
+    const gone = prev.findings.filter((f) => (f.status === 'introduced' || f.status === 'still-present') && !now.has(f.fingerprint));
+    fixedSincePrevious = { version: opts.previous.version, findings: gone };
+  }
+
+  const first = series.patches[0];
+  return {
+    series: {
+      title: series.title,
+      version: series.version,
+      total: series.total,
+      author: series.cover?.author ?? first?.author ?? '',
+      rootMessageId: series.rootMessageId,
+      patches: series.patches.map((p, i) => ({ index: i + 1, subject: p.subject.title, messageId: p.messageId })),
+    },
+    tree: tree.describe(),
+    model: join(modelDir, 'linux-kernel.cat'),
+    findings,
+    scenarios: summaries,
+    applyProblems: applied.problems.map((p) => ({ patch: p.patch, file: p.file, hunk: p.hunk, message: p.message })),
+    notAnalysed: applied.notAnalysed,
+    notes,
+    fixedSincePrevious,
+    explored: { scenarios: summaries.filter((s) => s.ran).length, instances, executions, timeMs: Date.now() - t0, assumptions: allAssumptions },
+  };
+}

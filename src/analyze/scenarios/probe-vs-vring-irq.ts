@@ -1,0 +1,61 @@
+// Scenario 1: driver setup between find_vqs and virtio_device_ready must be visible to any vq callback.
+import { STATE_UNSET } from '../env/driver.js';
+import { Composer, deviceModel, driverModel, envCallees, envConfig, envConstants, transportModel } from './compose.js';
+import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
+
+export const probeVsVringIrq: Scenario = {
+  id: 'probe-vs-vring-irq',
+  number: 1,
+  title: 'probe vs vring interrupt',
+  property: 'a vq callback never reads driver state that probe has not yet set up (setup between find_vqs and virtio_device_ready)',
+  functions: ['virtio_device_ready', 'virtio_synchronize_cbs', '__virtio_unbreak_device', 'vring_interrupt', 'more_used', 'more_used_split'],
+  hardenMatters: true,
+  choices: (harden) => [
+    { label: `buggy device, pci, virtio_scsi-like driver, hardening ${harden ? 'on' : 'off'}`, env: { device: 'buggy', transport: 'pci', driver: 'scsi-event', harden } },
+  ],
+  build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
+    const { env } = choice;
+    const c = new Composer(lower);
+    const drv = driverModel(env.driver);
+    const dev = deviceModel(env.device);
+    const t = transportModel(env.transport);
+    const callees = envCallees(c, env, { vq: drv.vqCallback });
+    const constants = envConstants(env);
+    const config = envConfig(env);
+    c.assume(drv.description);
+    for (const a of dev.assumptions) c.assume(a);
+    // The device has completed a buffer, so more_used() is true when the interrupt arrives.
+    c.init[lower.loc('vq->split.vring.used->idx')] = 1;
+    c.init[lower.loc('vq->last_used_idx')] = 0;
+    // __vring_new_virtqueue (called by find_vqs) sets vq->broken to the hardening setting.
+    c.init[lower.loc('vq->broken')] = env.harden ? 1 : 0;
+    c.assume(`vq->broken starts ${env.harden ? 'true' : 'false'} as __vring_new_virtqueue sets it (find_vqs ran before this point)`);
+    const probe = [
+      ...c.env(drv.setup()),
+      ...c.call({ fn: 'virtio_device_ready', callees, constants, config }),
+    ];
+    const p0 = c.thread('probe: driver setup, then virtio_device_ready()', probe);
+    const entry = dev.handlerEntry(1);
+    const body = [...entry.lines, ...c.call({ fn: 'vring_interrupt', callees, constants, config })];
+    const p1 = c.thread(`vring interrupt (${env.transport}) on another CPU`, c.env(t.deliver(body, 'vring')));
+    if (dev.thread) c.thread('device', c.env(dev.thread('driver-ok')));
+    void p0;
+    const cond = [`${p1}:rstate=${STATE_UNSET}`, ...(entry.condition ? [entry.condition] : [])].join(' /\\ ');
+    const spec = c.spec(
+      'probe-vs-vring-irq',
+      [
+        `ringside scenario 1: ${this.title} (${choice.label})`,
+        this.property + '.',
+        `Bad outcome: the callback on P${p1} reads the driver state while it is still unset (${STATE_UNSET}).`,
+      ],
+      `exists (${cond})`,
+    );
+    return {
+      spec,
+      functions: c.functions,
+      assumptions: c.assumptions,
+      unsupported: c.unsupported,
+      violation: `the vq callback ran and read driver state that probe had not set up yet`,
+    };
+  },
+};

@@ -1,0 +1,59 @@
+// Scenario 2: after virtio_reset_device() returns no callback is running or will run, so teardown is safe.
+import { STATE_LIVE, STATE_UNSET } from '../env/driver.js';
+import { Composer, deviceModel, driverModel, envCallees, envConfig, envConstants, transportModel } from './compose.js';
+import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
+
+export const resetVsVringIrq: Scenario = {
+  id: 'reset-vs-vring-irq',
+  number: 2,
+  title: 'reset vs vring interrupt',
+  property: 'after virtio_reset_device() returns, no vq callback is running or will run, so the driver may free what callbacks use',
+  functions: ['virtio_reset_device', 'virtio_break_device', 'virtio_synchronize_cbs', 'vring_interrupt', 'more_used', 'more_used_split'],
+  hardenMatters: true,
+  choices: (harden) => [
+    { label: `buggy device, mmio, generic driver, hardening ${harden ? 'on' : 'off'}`, env: { device: 'buggy', transport: 'mmio', driver: 'generic', harden } },
+  ],
+  build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
+    const { env } = choice;
+    const c = new Composer(lower);
+    const drv = driverModel(env.driver);
+    const dev = deviceModel(env.device);
+    const t = transportModel(env.transport);
+    const callees = envCallees(c, env, { vq: drv.vqCallback });
+    const constants = envConstants(env);
+    const config = envConfig(env);
+    c.assume(drv.description);
+    for (const a of dev.assumptions) c.assume(a);
+    c.init[lower.loc('vq->split.vring.used->idx')] = 1;
+    c.init[lower.loc('vq->last_used_idx')] = 0;
+    // The device is live: virtio_device_ready() has unbroken the vq and the driver state is set up.
+    c.init[lower.loc('vq->broken')] = 0;
+    c.init[drv.stateLoc] = STATE_LIVE;
+    c.assume('the device is live when remove starts: vq->broken is false and the driver state is set up');
+    c.assume('virtio_break_device() walks the device\'s vq list: one vq (list loop unrolled once)');
+    const remove = [...c.call({ fn: 'virtio_reset_device', callees, constants, config, unroll: 1 }), ...c.env(drv.teardown())];
+    c.locTypes[drv.stateLoc] = 'int';
+    c.thread('remove: virtio_reset_device(), then free driver state', remove);
+    const entry = dev.handlerEntry(1);
+    const body = [...entry.lines, ...c.call({ fn: 'vring_interrupt', callees, constants, config })];
+    const p1 = c.thread(`vring interrupt (${env.transport}) on another CPU`, c.env(t.deliver(body, 'vring')));
+    if (dev.thread) c.thread('device', c.env(dev.thread('not-reset')));
+    const cond = [`${p1}:rstate=${STATE_UNSET}`, ...(entry.condition ? [entry.condition] : [])].join(' /\\ ');
+    const spec = c.spec(
+      'reset-vs-vring-irq',
+      [
+        `ringside scenario 2: ${this.title} (${choice.label})`,
+        this.property + '.',
+        `Bad outcome: the callback on P${p1} reads driver state that remove already freed (${STATE_UNSET}).`,
+      ],
+      `exists (${cond})`,
+    );
+    return {
+      spec,
+      functions: c.functions,
+      assumptions: c.assumptions,
+      unsupported: c.unsupported,
+      violation: 'a vq callback ran after virtio_reset_device() returned and used freed driver state',
+    };
+  },
+};

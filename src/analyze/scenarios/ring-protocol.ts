@@ -1,0 +1,81 @@
+// Scenario 6: avail/used ring publication (virtio_wmb before the index store, virtio_rmb after the index load) between driver and device.
+import { envLine } from '../env/types.js';
+import { Composer, envCallees, envConfig, envConstants } from './compose.js';
+import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
+
+const STALE = 9;
+
+/** Ring fields the slice keeps: the rest of add/get_buf (DMA mapping, stats, debug) is dropped. */
+const RING_FIELDS = [
+  'vq->split.vring.avail->idx',
+  'vq->split.vring.avail->ring',
+  'vq->split.vring.desc',
+  'vq->split.vring.used->idx',
+  'vq->split.vring.used->ring',
+  'vq->split.avail_idx_shadow',
+  'vq->last_used_idx',
+  'vq->free_head',
+  'vq->split.desc_state',
+  'vq->broken',
+];
+
+export const ringProtocol: Scenario = {
+  id: 'ring-protocol',
+  number: 6,
+  title: 'ring protocol',
+  property:
+    'the device never sees a new avail index with a stale ring entry, and the driver never reads a used entry older than the used index it saw',
+  functions: ['virtqueue_add_split', 'virtqueue_add_desc_split', 'virtqueue_get_buf_ctx_split', 'more_used_split', 'detach_buf_split'],
+  hardenMatters: false,
+  choices: (harden) => [
+    { label: `avail publication, trusted device, split ring, hardening ${harden ? 'on' : 'off'}`, env: { device: 'trusted', transport: 'pci', driver: 'generic', harden } },
+    { label: `used publication, trusted device, split ring, hardening ${harden ? 'on' : 'off'}`, env: { device: 'trusted', transport: 'pci', driver: 'generic', harden } },
+  ],
+  build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
+    const { env } = choice;
+    const c = new Composer(lower);
+    const callees = envCallees(c, env);
+    const constants = envConstants(env, { 'vq->indirect': 0, 'vq->split.vring.num': 1, 'vq->use_dma_api': 0, 'vq->weak_barriers': 1 });
+    const config = envConfig(env);
+    c.assume('split ring of one entry, one buffer with one descriptor, no indirect descriptors, no DMA API; the slice keeps ring fields, barriers and the control flow they depend on');
+    c.assume('a trusted device reads the ring in order (its index load is an acquire)');
+    const availIdx = lower.loc('vq->split.vring.avail->idx');
+    const usedIdx = lower.loc('vq->split.vring.used->idx');
+    if (choice.label.startsWith('avail')) {
+      const ring0 = lower.loc('vq->split.vring.avail->ring[0]');
+      c.init[ring0] = STALE;
+      c.locTypes[ring0] = 'int';
+      c.locTypes[availIdx] = 'int';
+      c.thread('driver: virtqueue_add_split()', c.call({ fn: 'virtqueue_add_split', callees, constants, config, keepFields: RING_FIELDS, unroll: 1 }));
+      const dev = c.thread('device: reads avail index, then the ring entry', [
+        envLine('device', 'device reads avail->idx', `rdev_idx = smp_load_acquire(${availIdx});`),
+        envLine('device', 'device reads avail->ring[0]', `rdev_head = READ_ONCE(*${ring0});`),
+      ]);
+      const spec = c.spec(
+        'ring-protocol-avail',
+        [`ringside scenario 6: ${this.title} (${choice.label})`, this.property + '.', `Bad outcome: the device sees avail->idx = 1 but the stale ring entry (${STALE}).`],
+        `exists (${dev}:rdev_idx=1 /\\ ${dev}:rdev_head=${STALE})`,
+      );
+      return { spec, functions: c.functions, assumptions: c.assumptions, unsupported: c.unsupported, violation: 'the device saw the new avail index before the ring entry it publishes' };
+    }
+    const id0 = lower.loc('vq->split.vring.used->ring[0].id');
+    const broken = lower.loc('vq->broken');
+    c.init[id0] = STALE;
+    c.init[broken] = 0;
+    c.init[lower.loc('vq->split.desc_state[0].data')] = 1;
+    c.locTypes[id0] = 'int';
+    c.locTypes[usedIdx] = 'int';
+    c.locTypes[broken] = 'int';
+    c.thread('device: writes used->ring[0], then publishes used->idx', [
+      envLine('device', 'device writes used->ring[0].id', `WRITE_ONCE(*${id0}, 0);`),
+      envLine('device', 'device publishes used->idx', `smp_store_release(${usedIdx}, 1);`),
+    ]);
+    c.thread('driver: virtqueue_get_buf_ctx_split()', c.call({ fn: 'virtqueue_get_buf_ctx_split', callees, constants, config, keepFields: RING_FIELDS, unroll: 1, ret: 'rbuf' }));
+    const spec = c.spec(
+      'ring-protocol-used',
+      [`ringside scenario 6: ${this.title} (${choice.label})`, this.property + '.', `Bad outcome: the driver sees used->idx = 1 but reads the stale used entry id (${STALE}) and marks the ring broken.`],
+      `exists (${broken}=1)`,
+    );
+    return { spec, functions: c.functions, assumptions: c.assumptions, unsupported: c.unsupported, violation: 'the driver read a used entry older than the used index it saw (BAD_RING on a correct device)' };
+  },
+};

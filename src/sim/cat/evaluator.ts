@@ -1,0 +1,765 @@
+// Compiles a parsed cat model once into a plan of closures over numbered slots, then judges executions with bitsets.
+/*
+ * The part of herd's functional cat language implemented here (all that the kernel's 6.1 and 6.12
+ * linux-kernel.bell/.cat and lock.cat use, plus natively provided stdlib.cat, cross.cat, cos-opt.cat, cos.cat;
+ * see stdlib.ts for those):
+ *   let, let … and …, let rec … and … (least fixpoints: all bindings start empty and are re-evaluated in
+ *   order, each seeing the others' latest values, until none changes — as herd does), the expression forms
+ *   `let … in` and `let rec … in`, functions (`let f(x) = …`, `let f x = …`, `let f(x, y) = …`, `fun x -> …`)
+ *   with closures and application by juxtaposition, tuples and tuple patterns, `try e with e'`;
+ *   sets and relations: | & \ ; * (cartesian product of sets) ~ (complement) ^-1 + * ? (also spelt ^+ ^* ^?)
+ *   [S] domain range {e, …} ++ (add an element: events to sets, pairs to relations, other values to sets of
+ *   values), `0`, `_`, 'tags; checks acyclic / irreflexive / empty with ~ and `as name`; flag (recorded,
+ *   never a failure); show/unshow (ignored); include; enum (binds the set of its tags); bell `instructions`
+ *   (declarations only); `with x from S` (the rest of the model runs once per element of S).
+ * Not implemented (rejected by the parser with the construct's name): match, if/variants, procedures and
+ * call, forall, assert, undefined_unless, let rec … when, catdep, default.
+ *
+ * Evaluation strategy:
+ *   - Names are resolved statically: every top-level binding gets its own slot (a later `let rf = …` is a
+ *     new slot), so an execution's environment is one array indexed by slot.
+ *   - Bindings are lazy, like herd's: a slot is computed on first use, so a check that fails stops the work
+ *     and bindings no check or flag reaches are never computed.
+ *   - `with x from S` branches by assigning x's slot and clearing only the later slots that depend
+ *     (transitively) on x; everything else computed before or after the `with` is reused across branches.
+ *   - A sequence r1 ; r2 ; … stops as soon as the accumulated relation is empty (later operands are not
+ *     evaluated), [S] operands restrict rows/columns instead of composing, and & and \ stop on an empty left
+ *     operand. These skip only the evaluation of operands whose value cannot change the result.
+ */
+import type { Execution, Judgement } from '../execution.js';
+import type { Model } from '../model.js';
+import { EventSet, Relation } from '../relation.js';
+import type { BinOp, Binding, CatFile, Expr, Instr, Loc } from './ast.js';
+import { fmtLoc } from './ast.js';
+import { ModelError } from './errors.js';
+import { builtinDefs, notAFunction, NATIVE_INCLUDES, type NativeCtx, type NativeInstr } from './stdlib.js';
+import {
+  addElement,
+  asRel,
+  asSet,
+  cartesian,
+  CatRuntimeError,
+  diff,
+  EMPTY,
+  type Frame,
+  inter,
+  isEmptyValue,
+  typeName,
+  union,
+  valueEquals,
+  VClo,
+  VPrim,
+  VSet,
+  VTag,
+  VTuple,
+  type Value,
+} from './values.js';
+
+type CExpr = (ctx: Ctx, fr: Frame | null) => Value;
+
+interface SlotDef {
+  name: string;
+  /** Global slots this one reads directly. */
+  deps: number[];
+  compute?: (ctx: Ctx) => Value;
+  /** For `let rec` groups: computes every slot of the group at once. */
+  group?: { slots: number[]; run: (ctx: Ctx) => void };
+  /** Bound by `with … from`: has no computation of its own. */
+  withBound?: boolean;
+}
+
+type CInstr =
+  | { k: 'test'; kind: 'check' | 'flag'; name: string; test: (ctx: Ctx) => boolean }
+  | { k: 'with'; slot: number; choices: (ctx: Ctx) => Iterable<Value>; resets: number[] };
+
+/** A model compiled for evaluation. */
+export interface Plan {
+  slots: SlotDef[];
+  instrs: CInstr[];
+  /** The last slot bound to each name (what a judgement's lookup returns). */
+  final: Map<string, number>;
+}
+
+/** A file given to the compiler: the parsed instructions of the bell or cat file. */
+export interface IncludeResolver {
+  /** The parsed file for an include, or a list of native instructions, or undefined when not found. */
+  (file: string, from: Loc): CatFile | NativeInstr[] | undefined;
+}
+
+class Scope {
+  constructor(
+    readonly names: (string | null)[],
+    readonly parent: Scope | null,
+  ) {}
+}
+
+/** Compile bell + cat files (includes resolved through resolve) into a plan. Throws ModelError. */
+export function compileModel(files: CatFile[], resolve: IncludeResolver): Plan {
+  return new Compiler(resolve).compile(files);
+}
+
+class Compiler {
+  private slots: SlotDef[] = [];
+  private instrs: CInstr[] = [];
+  private env = new Map<string, number>();
+  private deps: Set<number> | null = null;
+  private tryDepth = 0;
+  private including: string[] = [];
+
+  constructor(private readonly resolve: IncludeResolver) {}
+
+  compile(files: CatFile[]): Plan {
+    // tags declared by enums anywhere in the model get their event sets in the initial environment
+    const tags = new Set<string>();
+    const collect = (f: CatFile) => {
+      for (const i of f.instrs) if (i.k === 'enum') for (const t of i.tags) tags.add(t);
+    };
+    files.forEach(collect);
+    for (const d of builtinDefs(tags)) this.native({ k: 'let', def: d }, undefined);
+    for (const f of files) this.instrsOf(f);
+    const plan: Plan = { slots: this.slots, instrs: this.instrs, final: new Map(this.env) };
+    this.computeResets(plan);
+    return plan;
+  }
+
+  private err(loc: Loc, msg: string): never {
+    throw new ModelError(`${fmtLoc(loc)}: ${msg}`);
+  }
+
+  private newSlot(def: SlotDef): number {
+    this.slots.push(def);
+    return this.slots.length - 1;
+  }
+
+  private lookupGlobal(name: string): number | undefined {
+    return this.env.get(name);
+  }
+
+  private native(ins: NativeInstr, loc: Loc | undefined): void {
+    const resolveDeps = (names: string[]) =>
+      names.map((d) => {
+        const s = this.env.get(d);
+        if (s === undefined) throw new ModelError(`${loc ? fmtLoc(loc) + ': ' : ''}library needs '${d}', which is not bound`);
+        return s;
+      });
+    if (ins.k === 'let') {
+      const deps = resolveDeps(ins.def.deps);
+      const def = ins.def;
+      const slot = this.newSlot({
+        name: def.name,
+        deps,
+        compute: (ctx) => def.compute(ctx, deps.map((d) => ctx.get(d))),
+      });
+      this.env.set(def.name, slot);
+    } else if (ins.k === 'check') {
+      const [s] = resolveDeps([ins.dep]);
+      const name = ins.name;
+      this.instrs.push({
+        k: 'test',
+        kind: 'check',
+        name,
+        test: (ctx) => {
+          const v = ctx.get(s);
+          return v === EMPTY || asRel(v, ctx.n).isAcyclic();
+        },
+      });
+    } else {
+      const deps = resolveDeps(ins.deps);
+      const slot = this.newSlot({ name: ins.name, deps: [], withBound: true });
+      this.env.set(ins.name, slot);
+      this.instrs.push({
+        k: 'with',
+        slot,
+        choices: (ctx) => ins.choices(ctx, deps.map((d) => ctx.get(d))),
+        resets: [],
+      });
+    }
+  }
+
+  private instrsOf(f: CatFile): void {
+    for (const ins of f.instrs) this.instr(ins);
+  }
+
+  private instr(ins: Instr): void {
+    switch (ins.k) {
+      case 'let':
+        return ins.rec ? this.letRec(ins.binds, ins.loc) : this.let(ins.binds);
+      case 'test': {
+        const e = this.exprForInstr(ins.e);
+        const op = ins.op,
+          neg = ins.neg,
+          loc = ins.loc;
+        const test = (ctx: Ctx): boolean => {
+          const v = e(ctx, null);
+          let ok: boolean;
+          if (op === 'empty') {
+            if (!(v === EMPTY || v instanceof Relation || v instanceof EventSet || v instanceof VSet))
+              throw new CatRuntimeError(loc, `empty: expected a set or relation, found ${typeName(v)}`);
+            ok = isEmptyValue(v);
+          } else if (v === EMPTY) ok = true;
+          else if (v instanceof Relation) ok = op === 'acyclic' ? v.isAcyclic() : v.isIrreflexive();
+          else throw new CatRuntimeError(loc, `${op}: expected a relation, found ${typeName(v)}`);
+          return neg ? !ok : ok;
+        };
+        const name = ins.name ?? `${neg ? '~' : ''}${op}@${ins.loc.line}`;
+        this.instrs.push({ k: 'test', kind: ins.kind, name, test });
+        return;
+      }
+      case 'include':
+        return this.include(ins.file, ins.loc);
+      case 'enum': {
+        const v = new VSet(ins.tags.map((t) => new VTag(t)));
+        const slot = this.newSlot({ name: ins.name, deps: [], compute: () => v });
+        this.env.set(ins.name, slot);
+        return;
+      }
+      case 'instructions':
+      case 'show':
+        return;
+      case 'with': {
+        const e = this.exprForInstr(ins.e);
+        const slot = this.newSlot({ name: ins.name, deps: [], withBound: true });
+        this.env.set(ins.name, slot);
+        const loc = ins.loc;
+        this.instrs.push({
+          k: 'with',
+          slot,
+          choices: (ctx) => {
+            const v = e(ctx, null);
+            if (v === EMPTY) return [];
+            if (v instanceof VSet) return v.items;
+            throw new CatRuntimeError(loc, `with … from: expected a set of values, found ${typeName(v)}`);
+          },
+          resets: [],
+        });
+        return;
+      }
+    }
+  }
+
+  private include(file: string, loc: Loc): void {
+    if (this.including.includes(file)) this.err(loc, `include "${file}" is recursive`);
+    const got = this.resolve(file, loc);
+    if (got === undefined) this.err(loc, `cannot include "${file}": no such file in the model directory and not a library file ringside provides`);
+    if (Array.isArray(got)) {
+      for (const ni of got) this.native(ni, loc);
+      return;
+    }
+    this.including.push(file);
+    try {
+      this.instrsOf(got);
+    } finally {
+      this.including.pop();
+    }
+  }
+
+  /** Compile an expression used by an instruction (a test or with), collecting nothing. */
+  private exprForInstr(e: Expr): CExpr {
+    const saved = this.deps;
+    this.deps = new Set();
+    try {
+      return this.expr(e, null);
+    } finally {
+      this.deps = saved;
+    }
+  }
+
+  private let(binds: Binding[]): void {
+    // all right-hand sides see the environment before this let
+    const compiled = binds.map((b) => {
+      const deps = new Set<number>();
+      this.deps = deps;
+      const ce = this.expr(b.e, null);
+      this.deps = null;
+      return { b, ce, deps: [...deps] };
+    });
+    for (const { b, ce, deps } of compiled) {
+      if (b.pat.kind === 'one') {
+        const slot = this.newSlot({ name: b.pat.name ?? '_', deps, compute: (ctx) => ce(ctx, null) });
+        if (b.pat.name !== null) this.env.set(b.pat.name, slot);
+      } else {
+        const names = b.pat.names;
+        const hidden = this.newSlot({ name: `(${names.join(',')})`, deps, compute: (ctx) => ce(ctx, null) });
+        const loc = b.loc;
+        names.forEach((nm, i) => {
+          if (nm === null) return;
+          const slot = this.newSlot({
+            name: nm,
+            deps: [hidden],
+            compute: (ctx) => tupleItem(ctx.get(hidden), i, names.length, loc),
+          });
+          this.env.set(nm, slot);
+        });
+      }
+    }
+  }
+
+  private letRec(binds: Binding[], loc: Loc): void {
+    for (const b of binds) if (b.pat.kind !== 'one' || b.pat.name === null) this.err(b.loc, 'let rec binds names only');
+    const names = binds.map((b) => (b.pat as { name: string }).name);
+    const slots = names.map((nm) => this.newSlot({ name: nm, deps: [] }));
+    names.forEach((nm, i) => this.env.set(nm, slots[i]));
+    const deps = new Set<number>();
+    this.deps = deps;
+    const ces = binds.map((b) => this.expr(b.e, null));
+    this.deps = null;
+    const isFun = binds.map((b) => b.e.k === 'fun');
+    const groupDeps = [...deps].filter((d) => !slots.includes(d));
+    const run = (ctx: Ctx) => {
+      slots.forEach((s, i) => {
+        ctx.vals[s] = isFun[i] ? ces[i](ctx, null) : EMPTY;
+      });
+      if (isFun.every(Boolean)) return;
+      for (let iter = 0; ; iter++) {
+        let changed = false;
+        for (let i = 0; i < slots.length; i++) {
+          if (isFun[i]) continue;
+          const v = ces[i](ctx, null);
+          if (!valueEquals(v, ctx.vals[slots[i]] as Value)) changed = true;
+          ctx.vals[slots[i]] = v;
+        }
+        if (!changed) return;
+        if (iter > 10_000) throw new CatRuntimeError(loc, 'let rec: no fixpoint after 10000 iterations');
+      }
+    };
+    const group = { slots, run };
+    for (const s of slots) {
+      this.slots[s].deps = groupDeps;
+      this.slots[s].group = group;
+    }
+  }
+
+  private resolveLocal(name: string, scope: Scope | null): { depth: number; idx: number } | undefined {
+    let depth = 0;
+    for (let s = scope; s; s = s.parent, depth++) {
+      const idx = s.names.lastIndexOf(name);
+      if (idx >= 0) return { depth, idx };
+    }
+    return undefined;
+  }
+
+  private expr(e: Expr, scope: Scope | null): CExpr {
+    switch (e.k) {
+      case 'var':
+        return this.varRef(e.name, e.loc, scope);
+      case 'empty':
+        return () => EMPTY;
+      case 'univ':
+        return (ctx) => ctx.all();
+      case 'tag': {
+        const v = new VTag(e.name);
+        return () => v;
+      }
+      case 'set': {
+        const items = e.items.map((x) => this.expr(x, scope));
+        const loc = e.loc;
+        return (ctx, fr) => {
+          let acc: Value = EMPTY;
+          for (const it of items) acc = addElement(it(ctx, fr), acc, ctx.n, loc);
+          return acc;
+        };
+      }
+      case 'toid': {
+        const s = this.expr(e.e, scope);
+        const loc = e.loc;
+        return (ctx, fr) => {
+          const v = s(ctx, fr);
+          return v === EMPTY ? EMPTY : Relation.identity(asSet(v, ctx.n, loc));
+        };
+      }
+      case 'un':
+        return this.unary(e.op, this.expr(e.e, scope), e.loc);
+      case 'bin':
+        return this.binary(e.op, e.args, scope, e.loc);
+      case 'tuple': {
+        const items = e.items.map((x) => this.expr(x, scope));
+        return (ctx, fr) => new VTuple(items.map((it) => it(ctx, fr)));
+      }
+      case 'app': {
+        const f = this.expr(e.fn, scope);
+        const a = this.expr(e.arg, scope);
+        const loc = e.loc;
+        return (ctx, fr) => ctx.apply(f(ctx, fr), a(ctx, fr), loc);
+      }
+      case 'fun': {
+        const names = e.params.kind === 'one' ? [e.params.name] : e.params.names;
+        const tupled = e.params.kind === 'tuple';
+        const body = this.expr(e.body, new Scope(names, scope));
+        const name = e.name;
+        const arity = names.length;
+        return (_ctx, fr) => new VClo(name, arity, tupled, body, fr);
+      }
+      case 'let':
+        return e.rec ? this.letRecIn(e.binds, e.body, scope, e.loc) : this.letIn(e.binds, e.body, scope);
+      case 'try': {
+        this.tryDepth++;
+        const body = this.expr(e.e, scope);
+        this.tryDepth--;
+        const alt = this.expr(e.alt, scope);
+        return (ctx, fr) => {
+          try {
+            return body(ctx, fr);
+          } catch (err) {
+            if (err instanceof CatRuntimeError) return alt(ctx, fr);
+            throw err;
+          }
+        };
+      }
+    }
+  }
+
+  private varRef(name: string, loc: Loc, scope: Scope | null): CExpr {
+    const local = this.resolveLocal(name, scope);
+    if (local) {
+      const { depth, idx } = local;
+      if (depth === 0) return (_c, fr) => fr!.v[idx] as Value;
+      if (depth === 1) return (_c, fr) => fr!.up!.v[idx] as Value;
+      return (_c, fr) => {
+        let f = fr!;
+        for (let d = 0; d < depth; d++) f = f.up!;
+        return f.v[idx] as Value;
+      };
+    }
+    const slot = this.lookupGlobal(name);
+    if (slot === undefined) {
+      if (this.tryDepth > 0)
+        return () => {
+          throw new CatRuntimeError(loc, `unbound name '${name}'`);
+        };
+      this.err(loc, `unbound name '${name}'`);
+    }
+    this.deps?.add(slot);
+    return (ctx) => {
+      const v = ctx.vals[slot];
+      return v !== undefined ? v : ctx.force(slot);
+    };
+  }
+
+  private letIn(binds: Binding[], body: Expr, scope: Scope | null): CExpr {
+    const names: (string | null)[] = [];
+    const parts = binds.map((b) => {
+      const ce = this.expr(b.e, scope);
+      const start = names.length;
+      if (b.pat.kind === 'one') names.push(b.pat.name);
+      else names.push(...b.pat.names);
+      return { ce, start, tuple: b.pat.kind === 'tuple' ? b.pat.names.length : 0, loc: b.loc };
+    });
+    const cbody = this.expr(body, new Scope(names, scope));
+    const size = names.length;
+    return (ctx, fr) => {
+      const v: Value[] = new Array(size);
+      for (const p of parts) {
+        const x = p.ce(ctx, fr);
+        if (p.tuple === 0) v[p.start] = x;
+        else for (let i = 0; i < p.tuple; i++) v[p.start + i] = tupleItem(x, i, p.tuple, p.loc);
+      }
+      return cbody(ctx, { v, up: fr });
+    };
+  }
+
+  private letRecIn(binds: Binding[], body: Expr, scope: Scope | null, loc: Loc): CExpr {
+    for (const b of binds) if (b.pat.kind !== 'one' || b.pat.name === null) this.err(b.loc, 'let rec binds names only');
+    const names = binds.map((b) => (b.pat as { name: string }).name);
+    const inner = new Scope(names, scope);
+    const ces = binds.map((b) => this.expr(b.e, inner));
+    const isFun = binds.map((b) => b.e.k === 'fun');
+    const cbody = this.expr(body, inner);
+    return (ctx, fr) => {
+      const frame: Frame = { v: new Array(names.length), up: fr };
+      for (let i = 0; i < names.length; i++) frame.v[i] = isFun[i] ? ces[i](ctx, frame) : EMPTY;
+      if (!isFun.every(Boolean)) {
+        for (let iter = 0; ; iter++) {
+          let changed = false;
+          for (let i = 0; i < names.length; i++) {
+            if (isFun[i]) continue;
+            const v = ces[i](ctx, frame);
+            if (!valueEquals(v, frame.v[i] as Value)) changed = true;
+            frame.v[i] = v;
+          }
+          if (!changed) break;
+          if (iter > 10_000) throw new CatRuntimeError(loc, 'let rec: no fixpoint after 10000 iterations');
+        }
+      }
+      return cbody(ctx, frame);
+    };
+  }
+
+  private unary(op: string, a: CExpr, loc: Loc): CExpr {
+    switch (op) {
+      case 'comp':
+        return (ctx, fr) => {
+          const v = a(ctx, fr);
+          if (v instanceof EventSet) return v.complement();
+          if (v instanceof Relation) return v.complement();
+          if (v === EMPTY) return ctx.all();
+          throw new CatRuntimeError(loc, `~: expected a set or relation, found ${typeName(v)}`);
+        };
+      case 'inv':
+        return (ctx, fr) => {
+          const v = a(ctx, fr);
+          return v === EMPTY ? EMPTY : asRel(v, ctx.n, loc).inverse();
+        };
+      case 'plus':
+        return (ctx, fr) => {
+          const v = a(ctx, fr);
+          return v === EMPTY ? EMPTY : asRel(v, ctx.n, loc).plus();
+        };
+      case 'star':
+        return (ctx, fr) => {
+          const v = a(ctx, fr);
+          return v === EMPTY ? ctx.id() : asRel(v, ctx.n, loc).star();
+        };
+      case 'opt':
+        return (ctx, fr) => {
+          const v = a(ctx, fr);
+          return v === EMPTY ? ctx.id() : asRel(v, ctx.n, loc).opt();
+        };
+    }
+    throw new Error(`unknown unary operator ${op}`);
+  }
+
+  private binary(op: BinOp, args: Expr[], scope: Scope | null, loc: Loc): CExpr {
+    if (op === 'seq') return this.seq(args, scope, loc);
+    const cs = args.map((x) => this.expr(x, scope));
+    switch (op) {
+      case 'union':
+        return (ctx, fr) => {
+          let acc = cs[0](ctx, fr);
+          for (let i = 1; i < cs.length; i++) acc = union(acc, cs[i](ctx, fr), loc);
+          return acc;
+        };
+      case 'inter':
+        return (ctx, fr) => {
+          const l = cs[0](ctx, fr);
+          if (isEmptyValue(l) && (l instanceof Relation || l instanceof EventSet || l === EMPTY)) return l;
+          return inter(l, cs[1](ctx, fr), loc);
+        };
+      case 'diff':
+        return (ctx, fr) => {
+          const l = cs[0](ctx, fr);
+          if (isEmptyValue(l) && (l instanceof Relation || l instanceof EventSet || l === EMPTY)) return l;
+          return diff(l, cs[1](ctx, fr), loc);
+        };
+      case 'cart':
+        return (ctx, fr) => cartesian(cs[0](ctx, fr), cs[1](ctx, fr), loc);
+      case 'add':
+        return (ctx, fr) => addElement(cs[0](ctx, fr), cs[1](ctx, fr), ctx.n, loc);
+    }
+    throw new Error(`unknown binary operator ${op}`);
+  }
+
+  /** r1 ; r2 ; … with [S] operands applied as row/column filters, stopping early on an empty result. */
+  private seq(args: Expr[], scope: Scope | null, loc: Loc): CExpr {
+    const parts = args.map((a) =>
+      a.k === 'toid' ? { filter: true, ce: this.expr(a.e, scope) } : { filter: false, ce: this.expr(a, scope) },
+    );
+    return (ctx, fr) => {
+      const n = ctx.n;
+      let acc: Relation | null = null;
+      let owned = false;
+      let dom: EventSet | null = null;
+      for (const p of parts) {
+        const v = p.ce(ctx, fr);
+        if (p.filter) {
+          if (v === EMPTY) return EMPTY;
+          const s = asSet(v, n, loc);
+          if (acc === null) dom = dom ? dom.inter(s) : s;
+          else {
+            if (!owned) {
+              acc = acc.clone();
+              owned = true;
+            }
+            restrictRangeInPlace(acc, s);
+            if (acc.isEmpty()) return acc;
+          }
+        } else {
+          if (v === EMPTY) return EMPTY;
+          const r = asRel(v, n, loc);
+          if (acc === null) {
+            if (dom) {
+              acc = r.restrictDomain(dom);
+              owned = true;
+            } else acc = r;
+          } else {
+            acc = acc.seq(r);
+            owned = true;
+          }
+          if (acc.isEmpty()) return acc;
+        }
+      }
+      if (acc === null) return dom ? Relation.identity(dom) : EMPTY;
+      return acc;
+    };
+  }
+
+  private computeResets(plan: Plan): void {
+    const n = plan.slots.length;
+    const words = (n + 31) >>> 5;
+    // closure[s] = all slots s depends on, transitively (slots only depend on earlier ones, except rec groups)
+    const closure: Uint32Array[] = new Array(n);
+    for (let s = 0; s < n; s++) {
+      const m = new Uint32Array(words);
+      for (const d of plan.slots[s].deps) {
+        m[d >>> 5] |= 1 << (d & 31);
+        if (d < s && closure[d]) for (let k = 0; k < words; k++) m[k] |= closure[d][k];
+      }
+      closure[s] = m;
+    }
+    // rec groups: members share the group's dependencies (fixed above via deps), nothing more to do
+    for (const ins of plan.instrs) {
+      if (ins.k !== 'with') continue;
+      const w = ins.slot;
+      for (let s = w + 1; s < n; s++) if (closure[s][w >>> 5] & (1 << (w & 31))) ins.resets.push(s);
+    }
+  }
+}
+
+function restrictRangeInPlace(r: Relation, s: EventSet): void {
+  const d = r.data,
+    w = r.w,
+    b = s.bits;
+  for (let i = 0; i < r.n; i++) for (let k = 0; k < w; k++) d[i * w + k] &= b[k];
+}
+
+function tupleItem(v: Value, i: number, len: number, loc: Loc): Value {
+  if (v instanceof VTuple && v.items.length === len) return v.items[i];
+  throw new CatRuntimeError(loc, `expected a tuple of ${len} values, found ${typeName(v)}`);
+}
+
+/** The state of evaluating one model on one execution. */
+export class Ctx implements NativeCtx {
+  readonly n: number;
+  private _all?: EventSet;
+  private _id?: Relation;
+
+  constructor(
+    readonly plan: Plan,
+    readonly exec: Execution,
+    readonly vals: (Value | undefined)[] = new Array(plan.slots.length),
+  ) {
+    this.n = exec.events.length;
+  }
+
+  get(slot: number): Value {
+    const v = this.vals[slot];
+    return v !== undefined ? v : this.force(slot);
+  }
+
+  force(slot: number): Value {
+    const def = this.plan.slots[slot];
+    if (def.group) {
+      def.group.run(this);
+      return this.vals[slot] as Value;
+    }
+    if (!def.compute) throw new CatRuntimeError(undefined, `'${def.name}' has no value yet (its with … from was not reached)`);
+    const v = def.compute(this);
+    this.vals[slot] = v;
+    return v;
+  }
+
+  all(): EventSet {
+    return (this._all ??= EventSet.full(this.n));
+  }
+  id(): Relation {
+    return (this._id ??= Relation.identity(this.all()));
+  }
+
+  apply(f: Value, arg: Value, loc: Loc): Value {
+    if (f instanceof VPrim) return f.fn(arg, this, loc);
+    if (f instanceof VClo) {
+      let v: (Value | undefined)[];
+      if (f.tupled) {
+        if (!(arg instanceof VTuple) || arg.items.length !== f.arity)
+          throw new CatRuntimeError(loc, `${f.name} expects ${f.arity} arguments, found ${typeName(arg)}`);
+        v = arg.items.slice();
+      } else v = [arg];
+      return f.body(this, { v, up: f.frame });
+    }
+    return notAFunction(f, loc);
+  }
+
+  snapshot(): Ctx {
+    return new Ctx(this.plan, this.exec, this.vals.slice());
+  }
+}
+
+/** Wrap evaluation errors as ModelError (one line, naming the place in the model). */
+function guard<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof CatRuntimeError) throw new ModelError(err.message);
+    throw err;
+  }
+}
+
+function makeJudgement(ctx: Ctx, consistent: boolean, failed: string | undefined, flags: string[]): Judgement {
+  const snap = ctx.snapshot();
+  const lookup = (name: string): Relation | EventSet | undefined => {
+    const slot = snap.plan.final.get(name);
+    if (slot === undefined) return undefined;
+    try {
+      const v = snap.get(slot);
+      if (v instanceof Relation || v instanceof EventSet) return v;
+      if (v === EMPTY) return new Relation(snap.n);
+      return undefined;
+    } catch (err) {
+      if (err instanceof CatRuntimeError) return undefined;
+      throw err;
+    }
+  };
+  const rel = (name: string): Relation => {
+    const v = lookup(name);
+    return v instanceof Relation ? v : new Relation(snap.n);
+  };
+  return {
+    consistent,
+    ...(failed !== undefined ? { failed } : {}),
+    flags: [...new Set(flags)],
+    get co() {
+      return rel('co');
+    },
+    get rf() {
+      return rel('rf');
+    },
+    lookup,
+  };
+}
+
+function* run(ctx: Ctx, pc: number, flags: string[]): Generator<Judgement> {
+  const instrs = ctx.plan.instrs;
+  for (; pc < instrs.length; pc++) {
+    const ins = instrs[pc];
+    if (ins.k === 'test') {
+      const ok = guard(() => ins.test(ctx));
+      if (ins.kind === 'flag') {
+        if (ok) flags = [...flags, ins.name];
+      } else if (!ok) {
+        yield makeJudgement(ctx, false, ins.name, flags);
+        return;
+      }
+    } else {
+      const choices = guard(() => ins.choices(ctx));
+      const it = choices[Symbol.iterator]();
+      for (;;) {
+        const nx = guard(() => it.next());
+        if (nx.done) break;
+        ctx.vals[ins.slot] = nx.value;
+        for (const s of ins.resets) ctx.vals[s] = undefined;
+        yield* run(ctx, pc + 1, flags);
+      }
+      return;
+    }
+  }
+  yield makeJudgement(ctx, true, undefined, flags);
+}
+
+/** Judge one execution: one Judgement per `with … from` branch, generated lazily. */
+export function judgePlan(plan: Plan, exec: Execution): Iterable<Judgement> {
+  return { [Symbol.iterator]: () => run(new Ctx(plan, exec), 0, []) };
+}
+
+/** Judge one execution under a loaded model: one Judgement per `with … from` branch (lazily generated). */
+export function judge(model: Model, exec: Execution): Iterable<Judgement> {
+  return judgePlan(model.plan, exec);
+}

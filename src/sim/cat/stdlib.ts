@@ -1,0 +1,432 @@
+// herd's implicit environment and library files (stdlib.cat, cross.cat, cos-opt.cat, cos.cat), written natively.
+/*
+ * What herd provides before a model runs, and what we provide instead (facts learnt from herd's sources,
+ * implemented here in our own code):
+ *
+ * Predefined by herd for C/LKMM tests (machModelChecker + CAction):
+ *   - sets: M (memory accesses), R, W (reads/writes among them: ordinary, marked and atomic accesses, initial
+ *     writes; NOT lock events and NOT 6.1's __srcu events), F (fences; not __srcu events), IW (initial writes),
+ *     FW (final writes, see below), RMW and its alias X (accesses of atomic primitives: Event.atomic or in
+ *     domain/range of rmw), the lock classes LKR LKW UL LF RL RU (events carrying those upper-case tags),
+ *     and one set per annotation tag declared in the bell file (tag 'rcu-lock → set Rcu-lock: first letter
+ *     capitalised; empty when no event carries it).
+ *   - relations: id, po, loc (same location, reflexive, any event with a location), int (same thread;
+ *     initial writes are in no int pair), ext (different thread; initial writes form one group of their own),
+ *     rf, rmw, addr, data, ctrl.
+ *   - primitives: domain, range, different-values (pairs of r whose events carry different values),
+ *     classes-loc (alias partition: the set of per-location event sets).
+ * With a cat model that generates co itself (the kernel's does, via cos-opt.cat), herd predefines no co/fr;
+ * the model's include binds them.
+ *
+ * stdlib.cat (herd includes it implicitly before the bell file): emptyset, po-loc = po & loc, rfe, rfi,
+ *   co0 = loc & (IW * (W \ IW)), fencerel(S) = po ; [S] ; po, singlestep(r) = r \ (r ; r), toid(S) = [S],
+ *   udr(r) = domain(r) | range(r), map f S (apply f to each element; results collected with ++).
+ *   Shortcut: herd's co0 also orders every write before the final write FW that herd enumerates per
+ *   observed location before running the model. We drop that term and enumerate all co orders instead:
+ *   every co has exactly one last write per location, so the set of (co, final write) pairs is the same.
+ *   FW is therefore bound, before co exists, to the writes at observed locations (Execution.observedLocs)
+ *   that have no po-later write to the same location (the candidates for being final). The kernel's files
+ *   use FW only in lock.cat's lock-final flag, whose value depends only on FW's locations.
+ *
+ * cross.cat: cross(S) = the set of all unions obtained by choosing one element from each set in S
+ *   (cross of no sets is {0}; a member set that is empty makes the result empty).
+ *
+ * cos-opt.cat: cobase = obsco | rmwco | co0, where obsco holds the write-to-write orders that po-loc and rf
+ *   force (W→W in po-loc; rf ; po-loc to a write; po-loc write-to-read then rf^-1; rf ; po-loc read-to-read
+ *   ; rf^-1, without identity) and rmwco = rf & (W * (R & W)); the check `acyclic cobase as ConsCo`; then
+ *   `with co from` all strict total orders of the current W per location that contain cobase (their cross
+ *   product over locations); then coi, coe, fr = (rf^-1 ; co) \ id, fri, fre. Orders are generated lazily.
+ * cos.cat: the same (herd's optimised variant is the default), plus ca = fr | co.
+ *
+ * Not provided: herd's other library files, match/procedures and the other functional-layer constructs
+ * the kernel's files do not use (the parser rejects them by name).
+ */
+import type { Event, Execution } from '../execution.js';
+import { EventSet, Relation } from '../relation.js';
+import type { Loc } from './ast.js';
+import {
+  CatRuntimeError,
+  EMPTY,
+  VPrim,
+  VSet,
+  addElement,
+  asRel,
+  asSet,
+  elements,
+  typeName,
+  union,
+  type Value,
+} from './values.js';
+
+/** What native definitions may use from the evaluation context. */
+export interface NativeCtx {
+  readonly n: number;
+  readonly exec: Execution;
+  apply(f: Value, arg: Value, loc: Loc): Value;
+}
+
+/** A natively computed binding; deps are names resolved in the environment at the point of definition. */
+export interface NativeDef {
+  name: string;
+  deps: string[];
+  compute(ctx: NativeCtx, deps: Value[]): Value;
+}
+
+/** Instructions that natively provided library files contribute to a model. */
+export type NativeInstr =
+  | { k: 'let'; def: NativeDef }
+  | { k: 'check'; name: string; op: 'acyclic'; dep: string }
+  | { k: 'with'; name: string; deps: string[]; choices(ctx: NativeCtx, deps: Value[]): Iterable<Value> };
+
+/** Lock-class tags (upper case in Event.tags); their events are not in herd's M/R/W. */
+export const LOCK_CLASSES = ['LKR', 'LKW', 'UL', 'LF', 'RL', 'RU'] as const;
+
+/** herd's set name for an annotation tag: first letter capitalised. */
+export function tagSetName(tag: string): string {
+  return tag.charAt(0).toUpperCase() + tag.slice(1);
+}
+
+function isLockEvent(e: Event): boolean {
+  return e.tags.some((t) => (LOCK_CLASSES as readonly string[]).includes(t));
+}
+
+function setOf(n: number, events: Event[], pred: (e: Event) => boolean): EventSet {
+  const s = new EventSet(n);
+  for (const e of events) if (pred(e)) s.add(e.id);
+  return s;
+}
+
+function sameValue(a: Event, b: Event): boolean {
+  const x = a.value,
+    y = b.value;
+  if (x === undefined || y === undefined) return false;
+  if (typeof x === 'number' || typeof y === 'number') return x === y;
+  return x.loc === y.loc;
+}
+
+/** Events grouped by location (events without one are left out), groups in order of first event id. */
+function byLocation(events: Event[], within?: EventSet): number[][] {
+  const groups = new Map<string, number[]>();
+  for (const e of events) {
+    if (e.loc === undefined || (within && !within.has(e.id))) continue;
+    let g = groups.get(e.loc);
+    if (!g) groups.set(e.loc, (g = []));
+    g.push(e.id);
+  }
+  return [...groups.values()];
+}
+
+const prim = (name: string, fn: (arg: Value, ctx: NativeCtx, loc: Loc) => Value): NativeDef => ({
+  name,
+  deps: [],
+  compute: () => new VPrim(name, fn),
+});
+
+/**
+ * The initial environment: herd's predefined sets, relations and primitives plus stdlib.cat.
+ * tags: the annotation tags the bell file declares (each gets its set).
+ */
+export function builtinDefs(tags: Iterable<string>): NativeDef[] {
+  const defs: NativeDef[] = [];
+  const rel = (name: string, f: (x: Execution, n: number) => Relation) =>
+    defs.push({ name, deps: [], compute: (c) => f(c.exec, c.n) });
+  const set = (name: string, pred: (e: Event, x: Execution) => boolean) =>
+    defs.push({ name, deps: [], compute: (c) => setOf(c.n, c.exec.events, (e) => pred(e, c.exec)) });
+
+  const isMem = (e: Event) => (e.kind === 'R' || e.kind === 'W') && !isLockEvent(e);
+  set('M', isMem);
+  set('R', (e) => e.kind === 'R' && !isLockEvent(e));
+  set('W', (e) => e.kind === 'W' && !isLockEvent(e));
+  // __srcu events of 6.1 are fence-kind events with a location: herd does not count them as fences
+  set('F', (e) => e.kind === 'F' && e.loc === undefined);
+  set('IW', (e, x) => x.IW.has(e.id));
+  for (const cls of LOCK_CLASSES) set(cls, (e) => e.tags.includes(cls));
+  set('LK', (e) => e.tags.includes('LKR') || e.tags.includes('LKW'));
+  const declared = new Set<string>();
+  for (const t of tags) {
+    const name = tagSetName(t);
+    if (declared.has(name) || (LOCK_CLASSES as readonly string[]).includes(name)) continue;
+    declared.add(name);
+    set(name, (e) => e.tags.includes(t));
+  }
+  defs.push({
+    name: 'FW',
+    deps: [],
+    compute: (c) => {
+      const obs = new Set(c.exec.observedLocs ?? []);
+      const ev = c.exec.events;
+      return setOf(c.n, ev, (e) => {
+        if (e.kind !== 'W' || isLockEvent(e) || e.loc === undefined || !obs.has(e.loc)) return false;
+        for (const j of c.exec.po.rows[e.id]) {
+          const f = ev[j];
+          if (f.kind === 'W' && f.loc === e.loc && !isLockEvent(f)) return false;
+        }
+        return true;
+      });
+    },
+  });
+  defs.push({ name: 'emptyset', deps: [], compute: () => EMPTY });
+
+  rel('id', (_x, n) => Relation.identity(EventSet.full(n)));
+  rel('po', (x) => x.po);
+  rel('loc', (x, n) => {
+    const r = new Relation(n);
+    for (const g of byLocation(x.events)) {
+      const s = EventSet.of(n, g);
+      for (const i of g) r.data.set(s.bits, i * r.w);
+    }
+    return r;
+  });
+  rel('int', (x, n) => {
+    const r = new Relation(n);
+    const byThread = new Map<number, number[]>();
+    for (const e of x.events) {
+      if (e.thread < 0) continue;
+      let g = byThread.get(e.thread);
+      if (!g) byThread.set(e.thread, (g = []));
+      g.push(e.id);
+    }
+    for (const g of byThread.values()) {
+      const s = EventSet.of(n, g);
+      for (const i of g) r.data.set(s.bits, i * r.w);
+    }
+    return r;
+  });
+  rel('ext', (x, n) => {
+    const r = new Relation(n);
+    const groups = new Map<number, number[]>();
+    for (const e of x.events) {
+      const key = e.thread < 0 ? -1 : e.thread;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = []));
+      g.push(e.id);
+    }
+    const all = EventSet.full(n);
+    for (const g of groups.values()) {
+      const others = all.diff(EventSet.of(n, g));
+      for (const i of g) r.data.set(others.bits, i * r.w);
+    }
+    return r;
+  });
+  rel('rf', (x) => x.rf);
+  rel('rmw', (x) => x.rmw);
+  rel('addr', (x) => x.addr);
+  rel('data', (x) => x.data);
+  rel('ctrl', (x) => x.ctrl);
+
+  defs.push({
+    name: 'RMW',
+    deps: ['rmw'],
+    compute: (c, [rmw]) => {
+      const r = asRel(rmw, c.n);
+      const s = r.domain().union(r.range());
+      for (const e of c.exec.events) if (e.atomic) s.add(e.id);
+      for (const e of c.exec.events) if (isLockEvent(e)) s.delete(e.id);
+      return s;
+    },
+  });
+  defs.push({ name: 'X', deps: ['RMW'], compute: (_c, [s]) => s });
+
+  // stdlib.cat
+  defs.push({ name: 'po-loc', deps: ['po', 'loc'], compute: (c, [po, loc]) => asRel(po, c.n).inter(asRel(loc, c.n)) });
+  defs.push({ name: 'rfe', deps: ['rf', 'ext'], compute: (c, [rf, ext]) => asRel(rf, c.n).inter(asRel(ext, c.n)) });
+  defs.push({ name: 'rfi', deps: ['rf', 'int'], compute: (c, [rf, int]) => asRel(rf, c.n).inter(asRel(int, c.n)) });
+  defs.push({
+    name: 'co0',
+    deps: ['loc', 'IW', 'W'],
+    compute: (c, [loc, iw, w]) => {
+      const IW = asSet(iw, c.n);
+      return Relation.product(IW, asSet(w, c.n).diff(IW)).inter(asRel(loc, c.n));
+    },
+  });
+  defs.push({
+    name: 'fencerel',
+    deps: ['po'],
+    compute: (c, [po]) =>
+      new VPrim('fencerel', (arg, cx, loc) => {
+        const p = asRel(po, cx.n);
+        return p.restrictRange(asSet(arg, cx.n, loc)).seq(p);
+      }),
+  });
+  defs.push(
+    prim('domain', (arg, c, loc) => {
+      if (arg === EMPTY) return EMPTY;
+      return asRel(arg, c.n, loc).domain();
+    }),
+    prim('range', (arg, c, loc) => {
+      if (arg === EMPTY) return EMPTY;
+      return asRel(arg, c.n, loc).range();
+    }),
+    prim('udr', (arg, c, loc) => {
+      if (arg === EMPTY) return EMPTY;
+      const r = asRel(arg, c.n, loc);
+      return r.domain().union(r.range());
+    }),
+    prim('toid', (arg, c, loc) => (arg === EMPTY ? EMPTY : Relation.identity(asSet(arg, c.n, loc)))),
+    prim('singlestep', (arg, c, loc) => {
+      if (arg === EMPTY) return EMPTY;
+      const r = asRel(arg, c.n, loc);
+      return r.diff(r.seq(r));
+    }),
+    prim('different-values', (arg, c, loc) => {
+      if (arg === EMPTY) return EMPTY;
+      const r = asRel(arg, c.n, loc);
+      const out = new Relation(c.n);
+      const ev = c.exec.events;
+      for (const [a, b] of r.pairs()) if (!sameValue(ev[a], ev[b])) out.add(a, b);
+      return out;
+    }),
+    prim('classes-loc', (arg, c, loc) => partition(arg, c, loc)),
+    prim('partition', (arg, c, loc) => partition(arg, c, loc)),
+    prim('map', (f, _c, _loc) =>
+      new VPrim('map', (s, c, loc) => {
+        let acc: Value = EMPTY;
+        for (const x of elements(s, loc)) acc = addElement(c.apply(f, x, loc), acc, c.n, loc);
+        return acc;
+      }),
+    ),
+  );
+  return defs;
+}
+
+function partition(arg: Value, c: NativeCtx, loc: Loc): Value {
+  const s = asSet(arg, c.n, loc);
+  return new VSet(byLocation(c.exec.events, s).map((g) => EventSet.of(c.n, g)));
+}
+
+/** cross(S): all unions of one element chosen from each member of S. */
+export function cross(arg: Value, n: number, loc: Loc): Value {
+  const members = elements(arg, loc).map((m) => elements(m, loc));
+  let acc: Value[] = [EMPTY];
+  for (const choices of members) {
+    const next: Value[] = [];
+    for (const u of acc) for (const ch of choices) next.push(union(u, ch, loc));
+    acc = next;
+    if (acc.length === 0) break;
+  }
+  let out: Value = new VSet([]);
+  for (const v of acc) out = addElement(v, out, n, loc);
+  return out;
+}
+
+const crossDef: NativeDef = {
+  name: 'cross',
+  deps: [],
+  compute: () => new VPrim('cross', (arg, c, loc) => cross(arg, c.n, loc)),
+};
+
+/** Write-to-write orders that po-loc and rf force on co (cos-opt.cat's obsco and rmwco) plus co0. */
+export function coBase(n: number, rf: Relation, poLoc: Relation, R: EventSet, W: EventSet, co0: Relation, id: Relation): Relation {
+  const invrf = rf.inverse();
+  const ww = poLoc.restrictDomain(W).restrictRange(W);
+  const rw = rf.seq(poLoc.restrictDomain(R).restrictRange(W));
+  const wr = poLoc.restrictDomain(W).restrictRange(R).seq(invrf).diff(id);
+  const rr = rf.seq(poLoc.restrictDomain(R).restrictRange(R)).seq(invrf).diff(id);
+  const rmwco = rf.restrictDomain(W).restrictRange(R.inter(W));
+  return ww.union(rw).union(wr).union(rr).union(rmwco).union(co0);
+}
+
+/** All strict total orders of each location's writes that contain base, as per-location order relations. */
+export function linearisationsPerLocation(n: number, events: Event[], W: EventSet, base: Relation): Relation[][] {
+  const closure = base.plus();
+  const out: Relation[][] = [];
+  for (const group of byLocation(events, W)) {
+    const k = group.length;
+    // predecessor masks within the group (k is small: a handful of writes per location)
+    const preds = group.map((a) => group.reduce((m, b, j) => (closure.has(b, a) && b !== a ? m | (1 << j) : m), 0));
+    const orders: Relation[] = [];
+    const order: number[] = [];
+    const place = (placed: number) => {
+      if (order.length === k) {
+        const r = new Relation(n);
+        for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) r.add(group[order[i]], group[order[j]]);
+        orders.push(r);
+        return;
+      }
+      for (let j = 0; j < k; j++) {
+        if (placed & (1 << j) || (preds[j] & ~placed) !== 0) continue;
+        order.push(j);
+        place(placed | (1 << j));
+        order.pop();
+      }
+    };
+    if (k > 30) throw new CatRuntimeError(undefined, `too many writes (${k}) to one location for co generation`);
+    place(0);
+    out.push(orders);
+  }
+  return out;
+}
+
+/** Lazily enumerate the cross product of per-location orders as whole co relations. */
+export function* crossOrders(n: number, perLoc: Relation[][]): Generator<Relation> {
+  if (perLoc.some((o) => o.length === 0)) return;
+  const idx = new Array(perLoc.length).fill(0);
+  for (;;) {
+    const d = new Uint32Array(n * ((n + 31) >>> 5));
+    for (let l = 0; l < perLoc.length; l++) {
+      const src = perLoc[l][idx[l]].data;
+      for (let k = 0; k < d.length; k++) d[k] |= src[k];
+    }
+    yield new Relation(n, d);
+    let l = 0;
+    while (l < perLoc.length) {
+      idx[l]++;
+      if (idx[l] < perLoc[l].length) break;
+      idx[l] = 0;
+      l++;
+    }
+    if (l === perLoc.length) return;
+  }
+}
+
+function coGeneration(extra: NativeInstr[]): NativeInstr[] {
+  return [
+    { k: 'let', def: crossDef },
+    { k: 'let', def: { name: 'invrf', deps: ['rf'], compute: (c, [rf]) => asRel(rf, c.n).inverse() } },
+    {
+      k: 'let',
+      def: {
+        name: 'cobase',
+        deps: ['rf', 'po-loc', 'R', 'W', 'co0', 'id'],
+        compute: (c, [rf, poLoc, R, W, co0, id]) =>
+          coBase(c.n, asRel(rf, c.n), asRel(poLoc, c.n), asSet(R, c.n), asSet(W, c.n), asRel(co0, c.n), asRel(id, c.n)),
+      },
+    },
+    { k: 'check', name: 'ConsCo', op: 'acyclic', dep: 'cobase' },
+    {
+      k: 'with',
+      name: 'co',
+      deps: ['W', 'cobase'],
+      choices: (c, [W, cobase]) =>
+        crossOrders(c.n, linearisationsPerLocation(c.n, c.exec.events, asSet(W, c.n), asRel(cobase, c.n))),
+    },
+    { k: 'let', def: { name: 'coi', deps: ['co', 'int'], compute: (c, [co, int]) => asRel(co, c.n).inter(asRel(int, c.n)) } },
+    { k: 'let', def: { name: 'coe', deps: ['co', 'coi'], compute: (c, [co, coi]) => asRel(co, c.n).diff(asRel(coi, c.n)) } },
+    {
+      k: 'let',
+      def: {
+        name: 'fr',
+        deps: ['invrf', 'co', 'id'],
+        compute: (c, [invrf, co, id]) => asRel(invrf, c.n).seq(asRel(co, c.n)).diff(asRel(id, c.n)),
+      },
+    },
+    { k: 'let', def: { name: 'fri', deps: ['fr', 'int'], compute: (c, [fr, int]) => asRel(fr, c.n).inter(asRel(int, c.n)) } },
+    { k: 'let', def: { name: 'fre', deps: ['fr', 'fri'], compute: (c, [fr, fri]) => asRel(fr, c.n).diff(asRel(fri, c.n)) } },
+    ...extra,
+  ];
+}
+
+/** Library files provided natively: an include of one of these names never reads a file. */
+export const NATIVE_INCLUDES: Record<string, NativeInstr[]> = {
+  // herd includes stdlib.cat implicitly; an explicit include adds nothing
+  'stdlib.cat': [],
+  'cross.cat': [{ k: 'let', def: crossDef }],
+  'cos-opt.cat': coGeneration([]),
+  'cos.cat': coGeneration([
+    { k: 'let', def: { name: 'ca', deps: ['fr', 'co'], compute: (c, [fr, co]) => asRel(fr, c.n).union(asRel(co, c.n)) } },
+  ]),
+};
+
+export function notAFunction(v: Value, loc: Loc): never {
+  throw new CatRuntimeError(loc, `cannot apply ${typeName(v)}: not a function`);
+}

@@ -1,0 +1,559 @@
+// Exploration: per-thread paths × reads-from choices → candidate executions, judged by the cat model; herd-style counts.
+import type { Event, Execution, Judgement, Value } from './execution.js';
+import type { LitmusTest, Prop, RLoc } from './litmus/ast.js';
+import { EventSet, Relation } from './relation.js';
+import { parseDef, type MacroTable } from './def.js';
+import { compareValue, evalSym, shiftSym, showValue, symVars, truthy, valueEq, ValueError, type Sym } from './sym.js';
+import { PathLimitError, SimError, testLocations, threadPaths, type Path } from './threads.js';
+import type { Bounds, Observation, TestResult } from './types.js';
+
+/** What exploration needs from a loaded model (src/sim/model.ts's Model satisfies it). */
+export interface ModelLike {
+  dir: string;
+  name: string;
+  defText: string;
+  defFile?: string;
+}
+
+export type JudgeFn = (model: ModelLike, exec: Execution) => Iterable<Judgement>;
+
+export const DEFAULT_BOUNDS: Required<Bounds> = { maxExecutions: 1_000_000, timeoutMs: 60_000, unroll: 2 };
+
+/** One execution kept for output: the witness of the condition (or the first forbidden candidate). */
+export interface KeptExecution {
+  exec: Execution;
+  judgement: Judgement;
+  /** Final values of the displayed registers and locations, and of the condition's. */
+  state: Map<string, Value>;
+  consistent: boolean;
+  /** Per-thread path events' source lines are in exec.events[].source. */
+}
+
+export interface Exploration {
+  result: TestResult;
+  /** A consistent execution satisfying exists (violating ~exists/forall), if any. */
+  witness?: KeptExecution;
+  /** When there is no such consistent execution: a candidate with the outcome that the model rejects. */
+  forbidden?: KeptExecution;
+  /** A consistent execution of the test (first found), for graphs when nothing else is kept. */
+  sample?: KeptExecution;
+}
+
+const macroCache = new WeakMap<object, MacroTable>();
+const coherenceCache = new Map<string, boolean>();
+
+export function macrosOf(model: ModelLike): MacroTable {
+  let m = macroCache.get(model);
+  if (!m) {
+    m = parseDef(model.defText, model.defFile ?? 'linux-kernel.def');
+    macroCache.set(model, m);
+  }
+  return m;
+}
+
+/**
+ * Whether the model states per-location coherence (`acyclic po-loc | com`), the axiom that justifies
+ * dropping reads-from choices that contradict program order on one location before judging them.
+ * Without it, nothing is pruned.
+ */
+export function modelHasCoherence(modelText: string): boolean {
+  const stripped = modelText.replace(/\(\*[\s\S]*?\*\)/g, ' ');
+  return /acyclic\s+\(?\s*po-loc\s*\|\s*com\s*\)?\s+as/.test(stripped) || /acyclic\s+\(?\s*com\s*\|\s*po-loc\s*\)?\s+as/.test(stripped);
+}
+
+export function coherenceOf(model: ModelLike, readCat: (model: ModelLike) => string | undefined): boolean {
+  const key = `${model.dir}\0${model.name}`;
+  let v = coherenceCache.get(key);
+  if (v === undefined) {
+    const text = readCat(model);
+    v = text !== undefined && modelHasCoherence(text);
+    coherenceCache.set(key, v);
+  }
+  return v;
+}
+
+export class TestError extends Error {}
+
+function rlocKey(l: RLoc): string {
+  return l.k === 'reg' ? `${l.thread}:${l.name}` : l.name;
+}
+
+function propLocs(p: Prop | undefined, out: RLoc[]): void {
+  if (!p) return;
+  switch (p.k) {
+    case 'atom':
+      out.push(p.lhs);
+      break;
+    case 'and':
+    case 'or':
+      for (const q of p.ps) propLocs(q, out);
+      break;
+    case 'not':
+      propLocs(p.p, out);
+      break;
+    case 'implies':
+      propLocs(p.a, out);
+      propLocs(p.b, out);
+      break;
+  }
+}
+
+/** herd's display order: registers by thread then name, then shared locations by name. */
+function compareRLoc(a: RLoc, b: RLoc): number {
+  if (a.k === 'reg' && b.k === 'reg') return a.thread - b.thread || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  if (a.k === 'reg') return -1;
+  if (b.k === 'reg') return 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+export function evalProp(p: Prop, get: (l: RLoc) => Value): boolean {
+  switch (p.k) {
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'atom': {
+      const v = get(p.lhs);
+      const want: Value = 'num' in p.rhs ? p.rhs.num : { loc: p.rhs.loc };
+      return valueEq(v, want);
+    }
+    case 'and':
+      return p.ps.every((q) => evalProp(q, get));
+    case 'or':
+      return p.ps.some((q) => evalProp(q, get));
+    case 'not':
+      return !evalProp(p.p, get);
+    case 'implies':
+      return !evalProp(p.a, get) || evalProp(p.b, get);
+  }
+}
+
+interface Frame {
+  events: Event[];
+  /** Symbolic value per event (writes, SRCU events), execution-wide variable ids. */
+  sym: (Sym | undefined)[];
+  /** Event id of each variable's read. */
+  varEvent: number[];
+  reads: { eid: number; v: number; cands: number[]; earlierSameLoc: number[] }[];
+  constraints: { s: Sym; want: boolean; vars: number[] }[];
+  regs: Map<string, Sym>[];
+  po: Relation;
+  rmw: Relation;
+  addr: Relation;
+  data: Relation;
+  ctrl: Relation;
+  IW: EventSet;
+  cutoff?: { thread: number; line: number };
+  nVars: number;
+  initOf: Map<string, number>;
+}
+
+/** Runs one test under a model: all candidate executions, their judgements, and herd's summary. */
+export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, bounds: Bounds = {}, coherence = false): Exploration {
+  const t0 = performance.now();
+  const b = { ...DEFAULT_BOUNDS, ...bounds };
+  const macros = macrosOf(model);
+  const locations = testLocations(test);
+  const initVal = new Map<string, Value>();
+  const regInit = new Map<string, Value>();
+  for (const i of test.init) {
+    const v: Value | undefined = i.value ? ('num' in i.value ? i.value.num : { loc: i.value.loc }) : undefined;
+    if (i.kind === 'loc') initVal.set(i.name, v ?? 0);
+    else regInit.set(`${i.thread}:${i.name}`, v ?? 0);
+  }
+  const ctx = { file: test.file, macros, locations, unroll: b.unroll, lines: test.lines, regInit };
+  let paths: Path[][];
+  try {
+    paths = test.threads.map((th) => threadPaths(th, ctx));
+  } catch (e) {
+    if (e instanceof PathLimitError) throw new TestError(`${test.file}: ${e.message}`);
+    throw e;
+  }
+
+  // Displayed locations: the condition's and the `locations` clause's, in herd's order.
+  const shownRaw: RLoc[] = [];
+  propLocs(test.condition.prop, shownRaw);
+  shownRaw.push(...test.locations);
+  const shown: RLoc[] = [];
+  const seen = new Set<string>();
+  for (const l of [...shownRaw].sort(compareRLoc)) {
+    const key = rlocKey(l);
+    if (!seen.has(key)) {
+      seen.add(key);
+      shown.push(l);
+    }
+  }
+  const observedLocs = shown.filter((l) => l.k === 'loc').map((l) => l.name);
+  for (const l of shown) {
+    if (l.k === 'reg' && l.thread >= test.threads.length) {
+      throw new TestError(`${test.file}: the condition names ${rlocKey(l)}, but there is no thread P${l.thread}`);
+    }
+  }
+
+  const states = new Map<string, Value[]>();
+  let positive = 0;
+  let negative = 0;
+  let candidates = 0;
+  let consistent = 0;
+  const flags = new Set<string>();
+  let inconclusive: { reason: string } | undefined;
+  let loopCut = false;
+  let witness: KeptExecution | undefined;
+  let forbidden: KeptExecution | undefined;
+  let sample: KeptExecution | undefined;
+  const quant = test.condition.quant;
+  const deadline = Date.now() + b.timeoutMs;
+  let stop = false;
+
+  const leaf = (fr: Frame, rfOf: Int32Array, vals: Value[]): void => {
+    const n = fr.events.length;
+    const events: Event[] = fr.events.map((e, i) => {
+      const s = fr.sym[i];
+      if (e.kind === 'R' && fr.varEvent.length && e.tags.every((t) => t !== 'LKR')) {
+        // value filled below for memory reads
+      }
+      return s ? { ...e, value: evalSym(s, (id) => vals[id]) } : { ...e };
+    });
+    for (let v = 0; v < fr.nVars; v++) events[fr.varEvent[v]].value = vals[v];
+    const rf = new Relation(n);
+    for (let v = 0; v < fr.nVars; v++) rf.add(rfOf[v], fr.varEvent[v]);
+    const exec: Execution = {
+      events,
+      po: fr.po,
+      rf,
+      rmw: fr.rmw,
+      addr: fr.addr,
+      data: fr.data,
+      ctrl: fr.ctrl,
+      IW: fr.IW,
+      observedLocs,
+    };
+    for (const j of judge(model, exec)) {
+      candidates++;
+      if (candidates > b.maxExecutions) {
+        inconclusive = { reason: `more than ${b.maxExecutions} candidate executions (--max-executions)` };
+        stop = true;
+        return;
+      }
+      const wantState = j.consistent || (!witness && !forbidden);
+      if (!wantState) continue;
+      const finalLoc = (name: string): Value => {
+        let last: number | undefined;
+        for (const e of events) {
+          if (e.kind !== 'W' || e.loc !== name || e.value === undefined || e.tags.some((t) => t === 'LKW' || t === 'UL')) continue;
+          if (last === undefined || j.co.has(last, e.id)) last = e.id;
+        }
+        return last === undefined ? (initVal.get(name) ?? 0) : (events[last].value as Value);
+      };
+      const get = (l: RLoc): Value => {
+        if (l.k === 'loc') return finalLoc(l.name);
+        const s = fr.regs[l.thread]?.get(l.name);
+        if (!s) return 0;
+        return evalSym(s, (id) => vals[id]) ?? 0;
+      };
+      const keep = (): KeptExecution => {
+        const state = new Map<string, Value>();
+        for (const l of shown) state.set(rlocKey(l), get(l));
+        return { exec, judgement: j, state, consistent: j.consistent };
+      };
+      if (test.filter && !evalProp(test.filter, get)) continue;
+      const sat = evalProp(test.condition.prop, get);
+      const interesting = quant === 'forall' ? !sat : sat;
+      if (!j.consistent) {
+        if (interesting && !forbidden && !witness && !fr.cutoff) forbidden = keep();
+        continue;
+      }
+      if (fr.cutoff) {
+        loopCut = true;
+        inconclusive ??= {
+          reason: `the loop at ${test.file}:${fr.cutoff.line} (P${fr.cutoff.thread}) needs more than ${b.unroll} iterations (--unroll)`,
+        };
+        continue;
+      }
+      consistent++;
+      for (const f of j.flags) flags.add(f);
+      const vs = shown.map(get);
+      const key = vs.map((v, i) => `${rlocKey(shown[i])}=${showValue(v)};`).join(' ');
+      if (!states.has(key)) states.set(key, vs);
+      if (sat) positive++;
+      else negative++;
+      if (interesting && !witness) witness = keep();
+      if (!sample) sample = keep();
+    }
+  };
+
+  // Odometer over the per-thread path choices.
+  const idx = paths.map(() => 0);
+  if (paths.some((p) => p.length === 0)) stop = true;
+  let leaves = 0;
+  while (!stop) {
+    const choice = idx.map((k, t) => paths[t][k]);
+    const fr = buildFrame(test, choice, locations, initVal, coherence);
+    const rfOf = new Int32Array(fr.nVars).fill(-1);
+    const vals: Value[] = new Array(fr.nVars);
+    const resolve = (v: number, visiting: Uint8Array): Value | undefined => {
+      const w = rfOf[v];
+      if (w < 0) return undefined;
+      if (visiting[v]) throw CYCLE;
+      visiting[v] = 1;
+      const s = fr.sym[w];
+      const r = s ? evalSym(s, (id) => resolve(id, visiting)) : 0;
+      visiting[v] = 0;
+      return r;
+    };
+    const check = (c: { s: Sym; want: boolean }): boolean | undefined => {
+      let v: Value | undefined;
+      try {
+        v = evalSym(c.s, (id) => resolve(id, new Uint8Array(fr.nVars)));
+      } catch (e) {
+        if (e === CYCLE) return false;
+        if (e instanceof ValueError) return false;
+        throw e;
+      }
+      if (v === undefined) return undefined;
+      return truthy(v) === c.want;
+    };
+    const dfs = (k: number): void => {
+      if (stop) return;
+      if (k === fr.reads.length) {
+        // All reads bound: values must be determined and every branch decision must hold.
+        try {
+          for (let v = 0; v < fr.nVars; v++) {
+            const x = resolve(v, new Uint8Array(fr.nVars));
+            if (x === undefined) return;
+            vals[v] = x;
+          }
+        } catch (e) {
+          if (e === CYCLE || e instanceof ValueError) return;
+          throw e;
+        }
+        for (const c of fr.constraints) if (check(c) !== true) return;
+        leaves++;
+        if ((leaves & 63) === 0 && Date.now() > deadline) {
+          inconclusive = { reason: `time limit of ${b.timeoutMs / 1000} s reached (--timeout)` };
+          stop = true;
+          return;
+        }
+        leaf(fr, rfOf, vals);
+        return;
+      }
+      const rd = fr.reads[k];
+      for (const w of rd.cands) {
+        if (coherence && fr.IW.has(w)) {
+          // A read cannot see the initial value after a po-earlier read of the same location saw a later write.
+          if (rd.earlierSameLoc.some((v) => !fr.IW.has(rfOf[v]))) continue;
+        }
+        rfOf[rd.v] = w;
+        let ok = true;
+        for (const c of fr.constraints) {
+          if (c.vars.length && c.vars[c.vars.length - 1] === rd.v && check(c) === false) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) dfs(k + 1);
+        rfOf[rd.v] = -1;
+        if (stop) return;
+      }
+    };
+    dfs(0);
+    // Next path combination.
+    let t = 0;
+    while (t < idx.length) {
+      idx[t]++;
+      if (idx[t] < paths[t].length) break;
+      idx[t] = 0;
+      t++;
+    }
+    if (t === idx.length) break;
+  }
+
+  const sortedStates = [...states.values()]
+    .sort((a, b2) => {
+      for (let i = 0; i < a.length; i++) {
+        const c = compareValue(a[i], b2[i]);
+        if (c) return c;
+      }
+      return 0;
+    })
+    .map((vs) => vs.map((v, i) => `${rlocKey(shown[i])}=${showValue(v)};`).join(' '));
+
+  const ok = quant === 'exists' ? positive > 0 : quant === '~exists' ? positive === 0 : negative === 0;
+  const observation: Observation = positive === 0 ? 'Never' : negative === 0 ? 'Always' : 'Sometimes';
+  const verdict = quant === 'exists' ? 'Allowed' : quant === '~exists' ? 'Forbidden' : 'Required';
+  const result: TestResult = {
+    name: test.name,
+    ok,
+    verdict,
+    observation,
+    states: sortedStates,
+    positive,
+    negative,
+    condition: conditionText(test),
+    flags: [...flags].sort(),
+    candidates,
+    consistent,
+    timeMs: performance.now() - t0,
+  };
+  if (inconclusive) result.inconclusive = inconclusive;
+  if (loopCut) (result as TestResult & { loop?: boolean }).loop = true;
+  return { result, witness, forbidden, sample };
+}
+
+const CYCLE = new Error('cyclic value dependency');
+
+function buildFrame(
+  test: LitmusTest,
+  choice: Path[],
+  locations: string[],
+  initVal: Map<string, Value>,
+  coherence: boolean,
+): Frame {
+  const events: Event[] = [];
+  const sym: (Sym | undefined)[] = [];
+  const initOf = new Map<string, number>();
+  for (const loc of locations) {
+    initOf.set(loc, events.length);
+    events.push({ id: events.length, thread: -1, poIndex: 0, kind: 'W', loc, value: initVal.get(loc) ?? 0, tags: [] });
+    sym.push(undefined);
+  }
+  const nInit = events.length;
+  const varEvent: number[] = [];
+  const constraints: Frame['constraints'] = [];
+  const regs: Map<string, Sym>[] = [];
+  const base: number[] = [];
+  const varBase: number[] = [];
+  let cutoff: Frame['cutoff'];
+  for (const p of choice) {
+    base.push(events.length);
+    const vb = varEvent.length;
+    varBase.push(vb);
+    p.events.forEach((te, i) => {
+      const id = events.length;
+      const e: Event = { id, thread: p.thread, poIndex: i, kind: te.kind, tags: te.tags, source: { line: te.line, text: te.text } };
+      if (te.loc !== undefined) e.loc = te.loc;
+      if (te.atomic) e.atomic = true;
+      events.push(e);
+      sym.push(te.value ? shiftSym(te.value, vb) : undefined);
+      if (te.varId !== undefined) varEvent[vb + te.varId] = id;
+    });
+    for (const c of p.constraints) {
+      const s = shiftSym(c.s, vb);
+      constraints.push({ s, want: c.want, vars: [...symVars(s)].sort((a, b) => a - b) });
+    }
+    const r = new Map<string, Sym>();
+    for (const [k, v] of p.regs) r.set(k, shiftSym(v, vb));
+    regs.push(r);
+    if (p.cutoff && !cutoff) cutoff = { thread: p.thread, line: p.cutoff.line };
+  }
+  const n = events.length;
+  const po = new Relation(n);
+  const rmw = new Relation(n);
+  const addr = new Relation(n);
+  const data = new Relation(n);
+  const ctrl = new Relation(n);
+  choice.forEach((p, t) => {
+    const b0 = base[t];
+    const m = p.events.length;
+    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) po.add(b0 + i, b0 + j);
+    for (const [a, c] of p.rmw) rmw.add(b0 + a, b0 + c);
+    for (const [a, c] of p.addr) addr.add(b0 + a, b0 + c);
+    for (const [a, c] of p.data) data.add(b0 + a, b0 + c);
+    for (const [a, c] of p.ctrl) ctrl.add(b0 + a, b0 + c);
+  });
+  const IW = EventSet.of(n, Array.from({ length: nInit }, (_, i) => i));
+
+  // Memory writes by location (lock events and 6.1 SRCU events are not memory accesses).
+  const isMemW = (e: Event) => e.kind === 'W' && e.loc !== undefined && !e.tags.some(isLockTag);
+  const writesAt = new Map<string, number[]>();
+  for (const e of events) if (isMemW(e)) (writesAt.get(e.loc!) ?? writesAt.set(e.loc!, []).get(e.loc!)!).push(e.id);
+
+  const reads: Frame['reads'] = [];
+  for (let v = 0; v < varEvent.length; v++) {
+    const eid = varEvent[v];
+    const r = events[eid];
+    const all = writesAt.get(r.loc!) ?? [];
+    let cands = all;
+    const earlierSameLoc: number[] = [];
+    if (coherence) {
+      // Coherence (acyclic po-loc | com): a read sees neither a po-later write of its own thread, nor a
+      // write of its own thread overwritten po-before the read, nor the initial value once its thread wrote.
+      const own = all.filter((w) => events[w].thread === r.thread);
+      const before = own.filter((w) => events[w].poIndex < r.poIndex);
+      const lastOwn = before.length ? before[before.length - 1] : -1;
+      cands = all.filter((w) => {
+        const e = events[w];
+        if (e.thread === r.thread) return w === lastOwn;
+        if (e.thread === -1) return lastOwn < 0;
+        return true;
+      });
+      for (let u = 0; u < v; u++) {
+        const o = events[varEvent[u]];
+        if (o.thread === r.thread && o.loc === r.loc && o.poIndex < r.poIndex) earlierSameLoc.push(u);
+      }
+    }
+    reads.push({ eid, v, cands, earlierSameLoc });
+  }
+  return {
+    events,
+    sym,
+    varEvent,
+    reads,
+    constraints,
+    regs,
+    po,
+    rmw,
+    addr,
+    data,
+    ctrl,
+    IW,
+    cutoff,
+    nVars: varEvent.length,
+    initOf,
+  };
+}
+
+function isLockTag(t: string): boolean {
+  return t === 'LKR' || t === 'LKW' || t === 'UL' || t === 'LF' || t === 'RL' || t === 'RU';
+}
+
+// ---------------------------------------------------------------- condition text (herd's printer)
+
+function showRLoc(l: RLoc): string {
+  return l.k === 'reg' ? `${l.thread}:${l.name}` : l.name;
+}
+
+type Level = 'top' | 'and' | 'or' | 'implies';
+
+function needParen(above: Level, here: Level): boolean {
+  if (above === 'top') return false;
+  if (above === 'implies') return here !== 'implies';
+  if (above === 'and') return here !== 'and';
+  return here === 'implies';
+}
+
+export function propText(p: Prop, above: Level = 'top'): string {
+  const paren = (here: Level, s: string) => (needParen(above, here) ? `(${s})` : s);
+  switch (p.k) {
+    case 'atom':
+      return `${showRLoc(p.lhs)}=${'num' in p.rhs ? p.rhs.num : p.rhs.loc}`;
+    case 'not':
+      return `not (${propText(p.p)})`;
+    case 'true':
+      return 'true';
+    case 'false':
+      return 'false';
+    case 'and':
+      return paren('and', p.ps.map((q) => propText(q, 'and')).join(' /\\ '));
+    case 'or':
+      return paren('or', p.ps.map((q) => propText(q, 'or')).join(' \\/ '));
+    case 'implies':
+      return paren('implies', `${propText(p.a, 'implies')} => ${propText(p.b, 'implies')}`);
+  }
+}
+
+export function conditionText(test: LitmusTest): string {
+  return `${test.condition.quant} (${propText(test.condition.prop)})`;
+}
+
+export { SimError };

@@ -1,0 +1,47 @@
+// Public API of the sim engine for the analyze stage: load a model, parse a litmus test, run it, format results.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LitmusTest } from './litmus/ast.js';
+import { parseLitmus as parseLitmusText } from './litmus/parser.js';
+import { coherenceOf, explore, type Exploration, type ModelLike } from './explore.js';
+import { judge, loadModel, ModelError, type Model } from './model.js';
+import { buildWitness } from './witness.js';
+import type { Bounds, TestResult } from './types.js';
+
+export { loadModel, judge, ModelError, type Model };
+export { LitmusSyntaxError, type LitmusTest } from './litmus/ast.js';
+export { SimError } from './threads.js';
+export { TestError, type Exploration, DEFAULT_BOUNDS } from './explore.js';
+export { formatHerd, formatJson } from './report.js';
+export { formatTimeline, toDot } from './witness.js';
+export type { Bounds, TestResult, Witness, WitnessStep, Observation } from './types.js';
+export type { Execution, Event, Judgement, Value } from './execution.js';
+
+/** Parses a C litmus test; syntax errors are LitmusSyntaxError with file:line:col. */
+export function parseLitmus(text: string, fileName: string): LitmusTest {
+  return parseLitmusText(text, fileName);
+}
+
+function catText(model: ModelLike): string | undefined {
+  const m = model as Partial<Model> & ModelLike;
+  const file = m.cfg?.model ?? `${model.name}.cat`;
+  try {
+    return readFileSync(join(model.dir, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Explores a test under a model and returns the full exploration (result plus kept executions). */
+export function exploreTest(test: LitmusTest, model: Model, bounds: Bounds = {}): Exploration {
+  const coherence = coherenceOf(model, catText);
+  const ex = explore(test, model, judge as unknown as (m: ModelLike, e: import('./execution.js').Execution) => Iterable<import('./execution.js').Judgement>, bounds, coherence);
+  const kept = ex.witness ?? ex.forbidden;
+  if (kept) ex.result.witness = buildWitness(test, kept, model);
+  return ex;
+}
+
+/** Runs a test: herd's counts and verdict, flags, and a witness execution when there is one. */
+export function runTest(test: LitmusTest, model: Model, bounds: Bounds = {}): TestResult {
+  return exploreTest(test, model, bounds).result;
+}

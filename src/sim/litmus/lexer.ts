@@ -1,0 +1,131 @@
+// Tokeniser for C litmus files and .def macro files: identifiers, numbers, strings, punctuation, comments skipped.
+import { LitmusSyntaxError, type Pos } from './ast.js';
+
+export type TokKind = 'id' | 'num' | 'punct' | 'str' | 'eof';
+
+export interface Token {
+  t: TokKind;
+  v: string;
+  pos: Pos;
+  /** Offset in the source text (for slicing statement text). */
+  off: number;
+}
+
+// Longest first, so that `<=` wins over `<`.
+const PUNCT = [
+  '/\\', '\\/', '<<', '>>', '+=', '-=', '|=', '&=', '^=', '<=', '>=', '==', '!=', '&&', '||', '->', '++', '--', '=>',
+  '(', ')', '{', '}', '[', ']', ';', ',', '*', '&', '+', '-', '/', '%', '^', '|', '!', '~',
+  '=', '<', '>', '?', ':', '.',
+];
+
+/**
+ * A lexer that produces tokens on demand. `ocamlComments` says whether `(* … *)` is a comment:
+ * true in a litmus file's header and condition, false inside thread code, where `(*x` is C.
+ */
+export class Lexer {
+  ocamlComments = true;
+  private i: number;
+  private line = 1;
+  private col = 1;
+  constructor(
+    readonly text: string,
+    readonly file: string,
+    startOffset = 0,
+  ) {
+    this.i = 0;
+    this.adv(startOffset);
+  }
+  private adv(k: number): void {
+    const text = this.text;
+    for (let j = 0; j < k; j++) {
+      if (text[this.i] === '\n') {
+        this.line++;
+        this.col = 1;
+      } else this.col++;
+      this.i++;
+    }
+  }
+  next(): Token {
+    const text = this.text;
+    const n = text.length;
+    while (this.i < n) {
+      const i = this.i;
+      const c = text[i];
+      if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f') {
+        this.adv(1);
+        continue;
+      }
+      const pos = { line: this.line, col: this.col };
+      // OCaml-style comments nest, as in herd.
+      if (this.ocamlComments && c === '(' && text[i + 1] === '*') {
+        let depth = 0;
+        while (this.i < n) {
+          const j = this.i;
+          if (text[j] === '(' && text[j + 1] === '*') {
+            depth++;
+            this.adv(2);
+          } else if (text[j] === '*' && text[j + 1] === ')') {
+            depth--;
+            this.adv(2);
+            if (depth === 0) break;
+          } else this.adv(1);
+        }
+        if (depth !== 0) throw new LitmusSyntaxError(this.file, pos, 'unterminated (* comment');
+        continue;
+      }
+      if (c === '/' && text[i + 1] === '/') {
+        while (this.i < n && text[this.i] !== '\n') this.adv(1);
+        continue;
+      }
+      if (c === '/' && text[i + 1] === '*') {
+        const end = text.indexOf('*/', i + 2);
+        if (end < 0) throw new LitmusSyntaxError(this.file, pos, 'unterminated /* comment');
+        this.adv(end + 2 - i);
+        continue;
+      }
+      if (c === '"') {
+        const end = text.indexOf('"', i + 1);
+        if (end < 0) throw new LitmusSyntaxError(this.file, pos, 'unterminated string');
+        this.adv(end + 1 - i);
+        return { t: 'str', v: text.slice(i + 1, end), pos, off: i };
+      }
+      if (/[A-Za-z_]/.test(c)) {
+        let j = i + 1;
+        while (j < n && /[A-Za-z0-9_]/.test(text[j])) j++;
+        this.adv(j - i);
+        return { t: 'id', v: text.slice(i, j), pos, off: i };
+      }
+      if (/[0-9]/.test(c)) {
+        let j = i + 1;
+        if (c === '0' && (text[j] === 'x' || text[j] === 'X')) {
+          j++;
+          while (j < n && /[0-9a-fA-F]/.test(text[j])) j++;
+        } else {
+          while (j < n && /[0-9]/.test(text[j])) j++;
+        }
+        const digits = text.slice(i, j);
+        // Integer suffixes (1UL) carry no meaning here.
+        while (j < n && /[uUlL]/.test(text[j])) j++;
+        this.adv(j - i);
+        return { t: 'num', v: digits, pos, off: i };
+      }
+      const p = PUNCT.find((q) => text.startsWith(q, i));
+      if (!p) throw new LitmusSyntaxError(this.file, pos, `unexpected character '${c}'`);
+      this.adv(p.length);
+      return { t: 'punct', v: p, pos, off: i };
+    }
+    return { t: 'eof', v: '', pos: { line: this.line, col: this.col }, off: n };
+  }
+}
+
+/** All tokens of a text in one mode (used for .def files, where `(*` never starts a comment). */
+export function tokenize(text: string, file: string, ocamlComments = false): Token[] {
+  const lx = new Lexer(text, file);
+  lx.ocamlComments = ocamlComments;
+  const out: Token[] = [];
+  for (;;) {
+    const t = lx.next();
+    out.push(t);
+    if (t.t === 'eof') return out;
+  }
+}

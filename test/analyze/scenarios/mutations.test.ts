@@ -1,0 +1,49 @@
+// Acceptance 2 and 3: mutation patches of the real 6.12 core each introduce a race with a witness; harmless ones add none.
+import { describe, expect, it } from 'vitest';
+import { HARMLESS, MUTATIONS } from './mutations.js';
+import { reviewSpec } from './helpers.js';
+import { seedSeries } from './seed.js';
+
+describe('mutation patches of the 6.12 virtio core', () => {
+  for (const m of MUTATIONS) {
+    it(`reports "${m.subject}" as introducing a race in ${m.scenario}`, async () => {
+      const review = await reviewSpec('6.12', [{ title: m.subject, version: 1, tag: 'mut', patches: [m] }], {
+        harden: m.harden === undefined ? undefined : [m.harden],
+      });
+      const f = review.findings.find((x) => x.scenario === m.scenario && x.status === 'introduced');
+      expect(f, JSON.stringify(review.findings.map((x) => [x.scenario, x.instance, x.status, x.reason]), null, 1)).toBeDefined();
+      expect(f!.introducedBy?.index).toBe(1);
+      expect(f!.witness?.trace.length).toBeGreaterThan(0);
+      expect(f!.witness?.litmus).toMatch(/^C /);
+    });
+  }
+
+  it('reports weakening the seed v2 acquire load to READ_ONCE as introduced by the last patch', async () => {
+    const v2 = seedSeries(2);
+    const weaken = {
+      subject: 'virtio: a READ_ONCE is enough for irq_soft_enabled',
+      body: 'The store side is a release already.',
+      edits: [
+        {
+          file: 'include/linux/virtio_config.h',
+          find: '\t/* Pairs with smp_store_release() in virtio_device_ready(). */\n\treturn smp_load_acquire(&vdev->irq_soft_enabled);',
+          replace: '\treturn READ_ONCE(vdev->irq_soft_enabled);',
+        },
+      ],
+    };
+    const review = await reviewSpec('6.12', [{ ...v2, version: 1, patches: [...v2.patches, weaken] }], { harden: [true] });
+    const f = review.findings.find((x) => x.scenario === 'probe-vs-vring-irq' && x.status === 'introduced');
+    expect(f).toBeDefined();
+    expect(f!.introducedBy?.index).toBe(4);
+  });
+});
+
+describe('harmless patches of the 6.12 virtio core', () => {
+  for (const h of HARMLESS) {
+    it(`finds nothing new in "${h.subject}"`, async () => {
+      const review = await reviewSpec('6.12', [{ title: h.subject, version: 1, tag: 'ok', patches: [h] }], { harden: [true] });
+      expect(review.findings.filter((f) => f.status === 'introduced').map((f) => f.scenario)).toEqual([]);
+      expect(review.findings.filter((f) => f.status === 'inconclusive').map((f) => `${f.scenario}: ${f.reason}`)).toEqual([]);
+    });
+  }
+});
