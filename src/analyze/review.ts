@@ -280,3 +280,20 @@ export async function reviewSeries(series: Series, tree: BaseTree, opts: ReviewO
     explored: { scenarios: summaries.filter((s) => s.ran).length, instances, executions, timeMs: Date.now() - t0, assumptions: allAssumptions },
   };
 }
+
+/** Runs every scenario instance on one set of core files (no series): what `--all` reports for the base. */
+export async function analyzeFiles(
+  files: Map<string, string>,
+  modelDir: string,
+  opts: { only?: string[]; harden?: boolean[]; bounds?: Bounds } = {},
+): Promise<{ scenario: Scenario; harden: boolean; run: ScenarioRun }[]> {
+  const lw = await makeLowerer(files);
+  const out: { scenario: Scenario; harden: boolean; run: ScenarioRun }[] = [];
+  for (const sc of SCENARIOS) {
+    if (opts.only && !opts.only.includes(sc.id) && !opts.only.includes(String(sc.number))) continue;
+    for (const h of sc.hardenMatters ? (opts.harden ?? [true, false]) : [true]) {
+      for (const ch of sc.choices(h)) out.push({ scenario: sc, harden: h, run: await execute(prepare(sc, ch, lw), modelDir, { ...DEFAULT_BOUNDS, ...(opts.bounds ?? {}) }) });
+    }
+  }
+  return out;
+}

@@ -84,7 +84,8 @@ async function runSeries(source: string, flags: SeriesFlags): Promise<number> {
     const r = await readSeriesFromPath(source, { version, series: flags.series, mboxFormat });
     if (flags.json) process.stdout.write(JSON.stringify(r.series, null, 2) + '\n');
     else process.stdout.write(renderSeries(r));
-    for (const p of [...r.skipped, ...r.otherProblems]) process.stderr.write(`ringside series: ${p.message}\n`);
+    // The human view lists skipped messages with the series' problems; the rest go to stderr.
+    for (const p of [...(flags.json ? r.skipped : []), ...r.otherProblems]) process.stderr.write(`ringside series: ${p.message}\n`);
     return r.skipped.length || r.series.problems.length || r.otherProblems.length ? 1 : 0;
   } catch (e) {
     if (e instanceof InputError || e instanceof SelectionError) return usage(e.message);

@@ -253,7 +253,7 @@ function sniff(head: Buffer, source: string, phase: 'partial' | 'final'): Source
   if (/^[!-9;-~]+:/.test(first)) return 'eml';
   if (head.length === 0) throw new InputError(`${source}: empty input, no messages`);
   const shown = JSON.stringify(first.length > 60 ? first.slice(0, 60) + '…' : first);
-  const binary = /[\x00-\x08\x0e-\x1f]/.test(first);
+  const binary = /[\x00-\x08\x0e-\x1f\x7f-\x9f]/.test(first) || head.subarray(0, 512).includes(0);
   throw new InputError(
     `${source}: not an mbox, Maildir or mail message (${binary ? 'binary data' : `first line ${shown}`}; an mbox starts with a "From " line, a message with a header such as "From:")`,
   );

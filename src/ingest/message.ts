@@ -54,24 +54,26 @@ export async function parseMessage(raw: RawMessage): Promise<ParsedMessage> {
   }
   const idFromHead = messageIds(head.get('message-id'))[0];
   if (idFromHead) origin.messageId = idFromHead;
-  const where = describeOrigin(origin);
+  // Messages name the file and position too; `where` is the Message-ID when there is one.
+  const named = describeOrigin(origin);
+  const where = idFromHead ?? provisional;
 
   let parsed: ParsedMail;
   try {
     parsed = await simpleParser(raw.raw, PARSER_OPTIONS);
   } catch (e) {
-    throw new MessageError(`${where}: cannot parse MIME structure (${e instanceof Error ? e.message : String(e)})`, where);
+    throw new MessageError(`${named}: cannot parse MIME structure (${e instanceof Error ? e.message : String(e)})`, where);
   }
 
   if (!head.complete) {
-    problems.push({ kind: 'truncated', message: `${where}: truncated inside its header (no empty line before a body)`, where });
+    problems.push({ kind: 'truncated', message: `${named}: truncated inside its header (no empty line before a body)`, where });
   }
-  for (const p of mimeProblems(raw.raw, head)) problems.push({ ...p, message: `${where}: ${p.message}`, where });
+  for (const p of mimeProblems(raw.raw, head)) problems.push({ ...p, message: `${named}: ${p.message}`, where });
 
   let messageId = idFromHead;
   if (!messageId) {
     messageId = `ringside-${raw.index}@${sanitize(raw.source)}`;
-    problems.push({ kind: 'no-message-id', message: `${where}: has no Message-ID; called <${messageId}>`, where });
+    problems.push({ kind: 'no-message-id', message: `${named}: has no Message-ID; called <${messageId}>`, where });
   }
   const inReplyTo = messageIds(head.get('in-reply-to'))[0];
   const references = messageIds(head.getAll('references').join(' '));

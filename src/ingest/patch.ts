@@ -132,7 +132,8 @@ export function extractDiff(text: string): ExtractedDiff {
         // An empty line in a hunk is an empty context line whose leading space a mailer dropped; git
         // apply accepts it the same way.
         if ((c === ' ' || b === '') && oldLeft > 0 && newLeft > 0) {
-          out.push(b);
+          // Written back with its space, which every patch tool (not only git apply) understands.
+          out.push(b === '' ? ' ' : b);
           hunk.lines.push({ type: 'context', content: b.slice(1), oldLine: oldLine++, newLine: newLine++, patchLine: out.length });
           oldLeft--;
           newLeft--;

@@ -14,10 +14,10 @@ export interface MailRecord {
   messageId: string;
   where: string;
   inReplyTo?: string;
+  /** The root and the nearest few References (enough to find the patch a reply answers). */
   references: string[];
   from: string;
   fromAddress: string;
-  subject: string;
   info: SubjectInfo;
   date?: string;
   /** Date in ms, or the input position when the date is missing, so ordering stays stable. */
@@ -48,10 +48,10 @@ export function recordOf(msg: Message, problems: Problem[] = []): MailRecord {
     messageId: msg.messageId,
     where: describeOrigin(msg.origin),
     inReplyTo: msg.inReplyTo,
-    references: msg.references,
+    // The thread root and the nearest ancestors are all assembly looks at; deep threads carry dozens.
+    references: msg.references.length > 6 ? [msg.references[0]!, ...msg.references.slice(-5)] : msg.references,
     from: msg.from,
     fromAddress: msg.fromAddress,
-    subject: msg.subject,
     info,
     date: msg.date,
     time: Number.isNaN(t) ? msg.origin.index : t,
@@ -82,7 +82,7 @@ export interface VersionGroup {
 export interface SeriesFamily {
   versions: Map<number, VersionGroup>;
   fromAddress: string;
-  /** Latest time of any message in the family, for picking the most recent series. */
+  /** Latest time a patch or cover letter of the family was sent, for picking the most recent series. */
   latest: number;
   size: number;
 }
@@ -209,7 +209,6 @@ export function groupSeries(records: Iterable<MailRecord>): SeriesFamily[] {
       if (!anc || anc.role === 'reply') continue;
       const f = familyOf.get(a)!;
       versionOf(f, anc.info.version).replies.push({ record: r, target: a });
-      f.latest = Math.max(f.latest, r.time);
       break;
     }
   }

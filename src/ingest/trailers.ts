@@ -68,9 +68,15 @@ export function splitCommitMessage(text: string): { description: string; trailer
  */
 export function replyTrailers(body: string): TrailerLine[] {
   const out: TrailerLine[] = [];
+  let prev = '';
   for (const line of body.split('\n')) {
     if (line === '-- ' || line === '--') break;
     if (/^\s*>/.test(line) || /^\s*\|/.test(line)) continue;
+    const asked = /\b(add|following) (the )?(following )?tags?\b|\bif you fix\b/i.test(prev);
+    if (line.trim()) prev = line;
+    // A build bot asking to be credited in the *next* version ("kindly add following tag as appropriate")
+    // is not a trailer for this patch.
+    if (asked) continue;
     const t = parseTrailerLine(line.trimStart());
     if (t && plausible(t) && !out.some((o) => o.kind === t.kind && o.value === t.value)) out.push(t);
   }

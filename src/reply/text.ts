@@ -57,17 +57,21 @@ export function interleaving(trace: TraceStep[], titles: string[], width: number
   const out: string[] = [];
   out.push(row(threads.map((t) => `CPU${t}: ${titles[t] ?? ''}`)));
   out.push(threads.map(() => '-'.repeat(colW)).join('-+-'));
+  let prev: TraceStep | undefined;
   for (const st of trace) {
     if (/^(int |rcu_read_(un)?lock|spin_(un)?lock)/.test(st.text) && !(st.site?.origin === 'core')) continue;
+    // A lock is a read and a write event: show it once.
+    if (prev && prev.thread === st.thread && prev.text === st.text) continue;
+    prev = st;
     const col = threads.indexOf(st.thread);
     const cells = threads.map(() => '');
-    let text = st.text.replace(/;$/, '');
+    let text = st.text.replace(/\s*\/\/.*$/, '').replace(/;$/, '');
     if (st.value !== undefined && /=/.test(text) && !/^\*|WRITE_ONCE|store/.test(text)) text += `  → ${st.value}`;
     cells[col] = text;
     out.push(row(cells));
     const notes: string[] = [];
-    if (st.site) notes.push(siteLabel(st.site));
-    if (st.readsFrom) notes.push(`reads ${st.readsFrom}${st.stale ? ' (STALE)' : ''}`);
+    if (st.site?.origin === 'core') notes.push(siteLabel(st.site));
+    if (st.readsFrom && !/^spin_/.test(st.text)) notes.push(`reads ${st.readsFrom}${st.stale ? ' (STALE: a later write exists)' : ''}`);
     for (const n of notes) {
       const c2 = threads.map(() => '');
       c2[col] = `  ${n}`;
@@ -92,14 +96,20 @@ function renderFinding(f: Finding, n: number, r: Review, width: number): string[
     out.push('');
   }
   const w = f.witness;
-  if (w) {
+  if (w && f.status === 'fixed') {
+    out.push(`The witness of the race (${w.from}) is in --json output; reproduce with ${w.herdCommand} on the test from --emit-litmus.`);
+    out.push('');
+  } else if (w && f.status === 'still-present') {
+    out.push(`Witness (${w.from}): ${w.trace.filter((t) => t.stale).map((t) => `${t.text.replace(/\s*\/\/.*$/, '').replace(/;$/, '')} reads a stale value`).join('; ') || 'see --json'}; reproduce with ${w.herdCommand} on the test from --emit-litmus.`);
+    out.push('');
+  } else if (w) {
     out.push(`One execution the memory model allows (${w.from}):`);
     out.push('');
     const titles = w.litmus
       .split('\n')
       .filter((l) => /^P\d+\(/.test(l))
       .map((l) => l.replace(/^P\d+\([^)]*\)\s*(\/\/\s*)?/, ''));
-    out.push(...interleaving(w.trace, titles, Math.max(width, 100)).map((l) => '  ' + l));
+    out.push(...interleaving(w.trace, titles, Math.max(width, 110)).map((l) => '  ' + l));
     out.push('');
     out.push(...wrap(`Property violated: ${f.property}.${w.verdictReason ? ` ${w.verdictReason}` : ''}`, width));
     if (w.flags.length) out.push(`Flags: ${w.flags.join(', ')}`);
@@ -120,7 +130,7 @@ export function renderReview(r: Review, opts: TextOptions = {}): string {
   const width = opts.width ?? 72;
   const out: string[] = [];
   const s = r.series;
-  out.push(...wrap(`ringside review of "${s.title}" (v${s.version}, ${plural(s.patches.length, 'patch')}${s.author ? `, ${s.author}` : ''})`, width));
+  out.push(...wrap(`ringside review of "${s.title}" (v${s.version}, ${`${s.patches.length} patch${s.patches.length === 1 ? '' : 'es'}`}${s.author ? `, ${s.author}` : ''})`, width));
   out.push(...wrap(`Tree: ${r.tree}`, width));
   out.push('');
   const by = (st: Finding['status']) => r.findings.filter((f) => f.status === st);
@@ -155,12 +165,18 @@ export function renderReview(r: Review, opts: TextOptions = {}): string {
   }
   const ran = r.scenarios.filter((x) => x.ran);
   const skipped = r.scenarios.filter((x) => !x.ran);
+  const a = r.explored.assumptions;
+  const unknown = [...new Set(a.flatMap((x) => [...x.matchAll(/unknown callee (\S+?)\(\)/g)].map((m) => m[1])))];
+  const sliced = a.some((x) => /slice|sliced/.test(x));
+  const envs = [...new Set(r.findings.map((f) => f.instance.replace(/, hardening (on|off)$/, '')))];
   const explored =
     `Explored: ${plural(ran.length, 'scenario')} (${ran.map((x) => x.number).join(', ') || 'none'}; ` +
-    `${plural(r.explored.instances, 'instance')}), ${r.explored.executions} candidate executions, ` +
-    `${(r.explored.timeMs / 1000).toFixed(1)} s, model ${r.model}` +
+    `${plural(r.explored.instances, 'instance')}), ${r.explored.executions} candidate executions in ` +
+    `${(r.explored.timeMs / 1000).toFixed(1)} s under ${r.model}` +
     (skipped.length ? `; not rerun (code untouched): ${skipped.map((x) => x.number).join(', ')}` : '') +
-    `; assumptions: ${r.explored.assumptions.join('; ') || 'none'}.`;
+    `; environments: ${envs.join('; ') || 'none'}; loops unrolled once${sliced ? ', large functions sliced' : ''}` +
+    (unknown.length ? `; unknown callees taken as no shared effect: ${unknown.join(', ')}` : '') +
+    `; ${plural(a.length, 'assumption')} in all (--json lists them).`;
   out.push(...wrap(explored, width));
   return out.join('\n') + '\n';
 }

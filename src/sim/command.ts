@@ -120,7 +120,7 @@ async function run(files: string[], flags: LitmusFlags): Promise<number> {
     }
     try {
       test = parseLitmus(text, file);
-      const ex = exploreTest(test, model, bounds);
+      const ex = exploreTest(test, model, bounds, flags.witness === true);
       const r = ex.result;
       results.push(r);
       if (!flags.json) {

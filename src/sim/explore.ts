@@ -207,13 +207,12 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
 
   const leaf = (fr: Frame, rfOf: Int32Array, vals: Value[]): void => {
     const n = fr.events.length;
-    const events: Event[] = fr.events.map((e, i) => {
-      const s = fr.sym[i];
-      if (e.kind === 'R' && fr.varEvent.length && e.tags.every((t) => t !== 'LKR')) {
-        // value filled below for memory reads
-      }
-      return s ? { ...e, value: evalSym(s, (id) => vals[id]) } : { ...e };
-    });
+    const events: Event[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = fr.events[i];
+      const sy = fr.sym[i];
+      events[i] = sy ? { ...e, value: evalSym(sy, (id) => vals[id]) } : { ...e };
+    }
     for (let v = 0; v < fr.nVars; v++) events[fr.varEvent[v]].value = vals[v];
     const rf = new Relation(n);
     for (let v = 0; v < fr.nVars; v++) rf.add(rfOf[v], fr.varEvent[v]);
@@ -234,6 +233,15 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
         inconclusive = { reason: `more than ${b.maxExecutions} candidate executions (--max-executions)` };
         stop = true;
         return;
+      }
+      if (fr.cutoff) {
+        // A path stopped at the unrolling bound reached the model: the loop may need more iterations,
+        // and a prefix says nothing about the whole (herd prints "Loop" and drops such candidates).
+        loopCut = true;
+        inconclusive ??= {
+          reason: `the loop at ${test.file}:${fr.cutoff.line} (P${fr.cutoff.thread}) may run more than ${b.unroll} iterations (--unroll)`,
+        };
+        continue;
       }
       const wantState = j.consistent || (!witness && !forbidden);
       if (!wantState) continue;
@@ -260,14 +268,7 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
       const sat = evalProp(test.condition.prop, get);
       const interesting = quant === 'forall' ? !sat : sat;
       if (!j.consistent) {
-        if (interesting && !forbidden && !witness && !fr.cutoff) forbidden = keep();
-        continue;
-      }
-      if (fr.cutoff) {
-        loopCut = true;
-        inconclusive ??= {
-          reason: `the loop at ${test.file}:${fr.cutoff.line} (P${fr.cutoff.thread}) needs more than ${b.unroll} iterations (--unroll)`,
-        };
+        if (interesting && !forbidden && !witness) forbidden = keep();
         continue;
       }
       consistent++;
@@ -291,20 +292,27 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
     const fr = buildFrame(test, choice, locations, initVal, coherence);
     const rfOf = new Int32Array(fr.nVars).fill(-1);
     const vals: Value[] = new Array(fr.nVars);
-    const resolve = (v: number, visiting: Uint8Array): Value | undefined => {
+    // Value of a read variable under the current rf choices; CYCLE when values depend on each other
+    // in a circle (herd leaves such equations unsolved and drops the candidate).
+    const visiting = new Uint8Array(fr.nVars);
+    const resolve = (v: number): Value | undefined => {
       const w = rfOf[v];
       if (w < 0) return undefined;
+      const s = fr.sym[w];
+      if (!s) return fr.events[w].value ?? 0;
+      if (s.k === 'c') return s.v;
       if (visiting[v]) throw CYCLE;
       visiting[v] = 1;
-      const s = fr.sym[w];
-      const r = s ? evalSym(s, (id) => resolve(id, visiting)) : 0;
-      visiting[v] = 0;
-      return r;
+      try {
+        return evalSym(s, resolve);
+      } finally {
+        visiting[v] = 0;
+      }
     };
     const check = (c: { s: Sym; want: boolean }): boolean | undefined => {
       let v: Value | undefined;
       try {
-        v = evalSym(c.s, (id) => resolve(id, new Uint8Array(fr.nVars)));
+        v = evalSym(c.s, resolve);
       } catch (e) {
         if (e === CYCLE) return false;
         if (e instanceof ValueError) return false;
@@ -319,7 +327,7 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
         // All reads bound: values must be determined and every branch decision must hold.
         try {
           for (let v = 0; v < fr.nVars; v++) {
-            const x = resolve(v, new Uint8Array(fr.nVars));
+            const x = resolve(v);
             if (x === undefined) return;
             vals[v] = x;
           }
@@ -455,7 +463,18 @@ function buildFrame(
   choice.forEach((p, t) => {
     const b0 = base[t];
     const m = p.events.length;
-    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) po.add(b0 + i, b0 + j);
+    // po: every event of an earlier instruction; within one instruction, herd's causal order only.
+    const evs = p.events;
+    const within: Set<number>[] = [];
+    for (let j = 0; j < m; j++) {
+      const before = new Set<number>();
+      for (const q of evs[j].preds) {
+        before.add(q);
+        for (const x of within[q]) before.add(x);
+      }
+      within.push(before);
+      for (let i = 0; i < j; i++) if (evs[i].instr < evs[j].instr || before.has(i)) po.add(b0 + i, b0 + j);
+    }
     for (const [a, c] of p.rmw) rmw.add(b0 + a, b0 + c);
     for (const [a, c] of p.addr) addr.add(b0 + a, b0 + c);
     for (const [a, c] of p.data) data.add(b0 + a, b0 + c);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LitmusTest } from './litmus/ast.js';
 import { parseLitmus as parseLitmusText } from './litmus/parser.js';
-import { coherenceOf, explore, type Exploration, type ModelLike } from './explore.js';
+import { coherenceOf, explore, type Exploration, type JudgeFn, type ModelLike } from './explore.js';
 import { judge, loadModel, ModelError, type Model } from './model.js';
 import { buildWitness } from './witness.js';
 import type { Bounds, TestResult } from './types.js';
@@ -32,11 +32,15 @@ function catText(model: ModelLike): string | undefined {
   }
 }
 
-/** Explores a test under a model and returns the full exploration (result plus kept executions). */
-export function exploreTest(test: LitmusTest, model: Model, bounds: Bounds = {}): Exploration {
+/**
+ * Explores a test under a model and returns the full exploration (result plus kept executions).
+ * result.witness is filled for an execution with the condition's outcome that the model allows; with
+ * `forbiddenWitness`, also (when there is none) for a candidate with that outcome that the model rejects.
+ */
+export function exploreTest(test: LitmusTest, model: Model, bounds: Bounds = {}, forbiddenWitness = false): Exploration {
   const coherence = coherenceOf(model, catText);
-  const ex = explore(test, model, judge as unknown as (m: ModelLike, e: import('./execution.js').Execution) => Iterable<import('./execution.js').Judgement>, bounds, coherence);
-  const kept = ex.witness ?? ex.forbidden;
+  const ex = explore(test, model, judge as JudgeFn, bounds, coherence);
+  const kept = ex.witness ?? (forbiddenWitness ? ex.forbidden : undefined);
   if (kept) ex.result.witness = buildWitness(test, kept, model);
   return ex;
 }

@@ -279,8 +279,10 @@ export class Relation {
   /** [s] ; this */
   restrictDomain(s: EventSet): Relation {
     const d = this.data.slice(),
-      w = this.w;
-    for (let i = 0; i < this.n; i++) if (!s.has(i)) d.fill(0, i * w, (i + 1) * w);
+      w = this.w,
+      b = s.bits;
+    for (let i = 0; i < this.n; i++)
+      if (!(b[i >>> 5] & (1 << (i & 31)))) for (let k = i * w, e = k + w; k < e; k++) d[k] = 0;
     return new Relation(this.n, d);
   }
   /** this ; [s] */
@@ -288,7 +290,10 @@ export class Relation {
     const d = this.data.slice(),
       w = this.w,
       b = s.bits;
-    for (let i = 0; i < this.n; i++) for (let k = 0; k < w; k++) d[i * w + k] &= b[k];
+    if (w === 1) {
+      const m = b[0];
+      for (let i = 0; i < d.length; i++) d[i] &= m;
+    } else for (let i = 0; i < this.n; i++) for (let k = 0; k < w; k++) d[i * w + k] &= b[k];
     return new Relation(this.n, d);
   }
   /** Transitive closure (Warshall on bit rows). */

@@ -14,9 +14,10 @@ export function formatHerd(r: TestResult & { loop?: boolean }): string {
   out.push(`Positive: ${pos} Negative: ${neg}`);
   for (const f of r.flags) out.push(`Flag ${f}`);
   out.push(`Condition ${r.condition}`);
-  out.push(`Observation ${r.name} ${r.observation} ${r.positive} ${r.negative}`);
+  // A bound was hit: the counts cover only what was explored, so no Never/Sometimes/Always is given.
+  out.push(`Observation ${r.name} ${r.inconclusive ? 'Inconclusive' : r.observation} ${r.positive} ${r.negative}`);
   if (r.inconclusive) {
-    out.push(`Inconclusive ${r.name}: ${r.inconclusive.reason}; the observation above is not a verdict`);
+    out.push(`Inconclusive ${r.name}: ${r.inconclusive.reason}; the counts above are not a verdict`);
   }
   out.push(`Time ${r.name} ${(r.timeMs / 1000).toFixed(2)}`);
   return out.join('\n') + '\n\n';

@@ -33,6 +33,14 @@ export interface TEvent {
   lockClass?: LockClass;
   /** A 6.1 __srcu event (not a memory access). */
   srcu?: boolean;
+  /** Instruction instance (one per executed statement): events of different instructions are in po. */
+  instr: number;
+  /**
+   * Events of the same instruction that precede this one (herd's intra-instruction causality): an
+   * access after the reads its address or value comes from, an RMW's parts in order, its fences around
+   * everything. Operands of one operator are not ordered among themselves.
+   */
+  preds: number[];
   line: number;
   text: string;
 }
@@ -333,33 +341,45 @@ function branch(c: SV, st: St, ctx: Ctx, k: (st: St, taken: boolean) => void): v
 
 // ---------------------------------------------------------------- events
 
-function emit(st: St, ctx: Ctx, ev: Omit<TEvent, 'line' | 'text'>, addrTaint: number[]): number {
+function emit(
+  st: St,
+  ctx: Ctx,
+  ev: Omit<TEvent, 'line' | 'text' | 'instr' | 'preds'>,
+  addrTaint: number[],
+  preds: number[] = [],
+): number {
   const i = st.events.length;
-  st.events.push({ ...ev, line: ctx.line, text: ctx.text });
+  const same = union(addrTaint, preds).filter((p) => st.events[p].instr === st.instr);
+  st.events.push({ ...ev, instr: st.instr, preds: same, line: ctx.line, text: ctx.text });
   for (const r of addrTaint) st.addr.push([r, i]);
   for (const r of st.ctrlTaint) st.ctrl.push([r, i]);
   return i;
 }
 
-function emitRead(st: St, ctx: Ctx, loc: string, tags: string[], addrTaint: number[], atomic = false): SV {
+function emitRead(st: St, ctx: Ctx, loc: string, tags: string[], addrTaint: number[], atomic = false, preds: number[] = []): SV {
   const varId = st.nVars++;
-  const i = emit(st, ctx, { kind: 'R', loc, tags, varId, atomic: atomic || undefined }, addrTaint);
+  const i = emit(st, ctx, { kind: 'R', loc, tags, varId, atomic: atomic || undefined }, addrTaint, preds);
   return { s: { k: 'v', id: varId }, t: [i] };
 }
 
-function emitWrite(st: St, ctx: Ctx, loc: string, tags: string[], v: SV, addrTaint: number[], atomic = false): number {
-  const i = emit(st, ctx, { kind: 'W', loc, tags, value: v.s, atomic: atomic || undefined }, addrTaint);
+function emitWrite(st: St, ctx: Ctx, loc: string, tags: string[], v: SV, addrTaint: number[], atomic = false, preds: number[] = []): number {
+  const i = emit(st, ctx, { kind: 'W', loc, tags, value: v.s, atomic: atomic || undefined }, addrTaint, union(v.t, preds));
   for (const r of v.t) st.data.push([r, i]);
   return i;
 }
 
-function emitFence(st: St, ctx: Ctx, tag: string): void {
-  emit(st, ctx, { kind: 'F', tags: [tag] }, []);
+function emitFence(st: St, ctx: Ctx, tag: string, preds: number[] = []): number {
+  return emit(st, ctx, { kind: 'F', tags: [tag] }, [], preds);
 }
 
-function emitLock(st: St, ctx: Ctx, loc: string, cls: LockClass, addrTaint: number[]): number {
+function emitLock(st: St, ctx: Ctx, loc: string, cls: LockClass, addrTaint: number[], preds: number[] = []): number {
   const kind = cls === 'LKW' || cls === 'UL' ? 'W' : 'R';
-  return emit(st, ctx, { kind, loc, tags: [cls], lockClass: cls }, addrTaint);
+  return emit(st, ctx, { kind, loc, tags: [cls], lockClass: cls }, addrTaint, preds);
+}
+
+/** Puts `first` before the given events of the current instruction (and, through them, what follows). */
+function precede(st: St, first: number, evs: number[]): void {
+  for (const e of evs) if (st.events[e].instr === st.instr && !st.events[e].preds.includes(first)) st.events[e].preds.push(first);
 }
 
 /** Resolves an address value to a location, forking over the test's locations when it is not known yet. */
@@ -435,7 +455,7 @@ function evalInner(e: Expr, st: St, ctx: Ctx, k: K): void {
         if (typeof body === 'string') return err(ctx, body);
         return execList(body ?? [], 0, st, { ...ctx, depth: ctx.depth + 1 }, (st1) => k(st1, c0));
       }
-      return err(ctx, `unknown primitive '${e.name}' (not defined in ${ctx.macros.file})`);
+      return err(ctx, `unknown primitive '${e.name}' (not defined in ${ctx.macros.file.split('/').pop()})`);
     }
     case 'prim':
       return evalPrim(e, st, ctx, k);
@@ -465,16 +485,23 @@ function rmwEvents(
   addrT: number[],
   rtagOverride: string | undefined,
   wval: (r: SV) => SV,
+  argT: number[] = [],
 ): { r: SV; ri: number; wi: number } {
   const mb = ann === 'mb';
-  if (mb) emitFence(st, ctx, 'mb');
+  let f1 = -1;
+  if (mb) {
+    // The leading fence comes before everything the RMW does, its operands' evaluation included.
+    f1 = emitFence(st, ctx, 'mb');
+    precede(st, f1, union(addrT, argT));
+  }
+  const before = f1 >= 0 ? [f1] : [];
   const rtag = rtagOverride ?? (ann === 'acquire' ? 'acquire' : 'once');
   const wtag = ann === 'release' ? 'release' : 'once';
-  const r = emitRead(st, ctx, loc, [rtag], addrT, true);
+  const r = emitRead(st, ctx, loc, [rtag], addrT, true, before);
   const ri = r.t[0];
-  const wi = emitWrite(st, ctx, loc, [wtag], wval(r), addrT, true);
+  const wi = emitWrite(st, ctx, loc, [wtag], wval(r), addrT, true, [ri, ...before]);
   st.rmw.push([ri, wi]);
-  if (mb) emitFence(st, ctx, 'mb');
+  if (mb) emitFence(st, ctx, 'mb', union([wi, ri, f1], union(addrT, argT)));
   return { r, ri, wi };
 }
 
@@ -494,7 +521,6 @@ function evalPrim(e: Extract<Expr, { k: 'prim' }>, st: St, ctx: Ctx, k: K): void
       return evalE(a, st, ctx, (st1, av) =>
         evalE(e.args[1], st1, ctx, (st2, v) =>
           withLoc(av, st2, ctx, (st3, loc) => {
-            st3.instr++;
             emitWrite(st3, ctx, loc, [tag], v, av.t);
             k(st3, c0);
           }),
@@ -511,7 +537,7 @@ function evalPrim(e: Extract<Expr, { k: 'prim' }>, st: St, ctx: Ctx, k: K): void
       return evalE(e.args[0], st, ctx, (st1, av) =>
         evalE(e.args[1], st1, ctx, (st2, v) =>
           withLoc(av, st2, ctx, (st3, loc) => {
-            const { r } = rmwEvents(st3, ctx, loc, tag, av.t, undefined, () => v);
+            const { r } = rmwEvents(st3, ctx, loc, tag, av.t, undefined, () => v, v.t);
             k(st3, r);
           }),
         ),
@@ -525,7 +551,7 @@ function evalPrim(e: Extract<Expr, { k: 'prim' }>, st: St, ctx: Ctx, k: K): void
           const s1 = clone(st2);
           const okCons = { k: 'v', id: s1.nVars } as Sym;
           s1.constraints.push({ s: bin('==', okCons, oldv.s), want: true, line: ctx.line });
-          const { r } = rmwEvents(s1, ctx, loc, tag, av.t, undefined, () => newv);
+          const { r } = rmwEvents(s1, ctx, loc, tag, av.t, undefined, () => newv, union(oldv.t, newv.t));
           k(s1, r);
           // Failure: a lone read (herd's lkmmv1 marks it once), which saw another value.
           const s2 = clone(st2);
@@ -545,10 +571,19 @@ function evalPrim(e: Extract<Expr, { k: 'prim' }>, st: St, ctx: Ctx, k: K): void
           withLoc(av, st2, ctx, (st3, loc) => {
             const plain = e.name === '__atomic_op';
             let neu: SV = c0;
-            const { r } = rmwEvents(st3, ctx, loc, plain ? undefined : tag, av.t, plain ? 'noreturn' : undefined, (rv) => {
-              neu = { s: bin(op, rv.s, v.s), t: union(rv.t, v.t) };
-              return neu;
-            });
+            const { r } = rmwEvents(
+              st3,
+              ctx,
+              loc,
+              plain ? undefined : tag,
+              av.t,
+              plain ? 'noreturn' : undefined,
+              (rv) => {
+                neu = { s: bin(op, rv.s, v.s), t: union(rv.t, v.t) };
+                return neu;
+              },
+              v.t,
+            );
             if (plain) return k(st3, c0);
             k(st3, e.name === '__atomic_fetch_op' ? r : neu);
           }),
@@ -561,8 +596,8 @@ function evalPrim(e: Extract<Expr, { k: 'prim' }>, st: St, ctx: Ctx, k: K): void
       return evalE(e.args[0], st, ctx, (st1, av) =>
         withLoc(av, st1, ctx, (st2, loc) => {
           if (e.name === '__lock') {
-            emitLock(st2, ctx, loc, 'LKR', av.t);
-            emitLock(st2, ctx, loc, 'LKW', av.t);
+            const lkr = emitLock(st2, ctx, loc, 'LKR', av.t);
+            emitLock(st2, ctx, loc, 'LKW', av.t, [lkr]);
           } else emitLock(st2, ctx, loc, 'UL', av.t);
           k(st2, c0);
         }),
@@ -575,8 +610,8 @@ function evalPrim(e: Extract<Expr, { k: 'prim' }>, st: St, ctx: Ctx, k: K): void
         withLoc(av, st1, ctx, (st2, loc) => {
           const s1 = clone(st2);
           if (e.name === '__trylock') {
-            emitLock(s1, ctx, loc, 'LKR', av.t);
-            emitLock(s1, ctx, loc, 'LKW', av.t);
+            const lkr = emitLock(s1, ctx, loc, 'LKR', av.t);
+            emitLock(s1, ctx, loc, 'LKW', av.t, [lkr]);
             k(s1, { s: ONE, t: [] });
             const s2 = clone(st2);
             const i = emitLock(s2, ctx, loc, 'LF', av.t);
@@ -599,7 +634,7 @@ function evalPrim(e: Extract<Expr, { k: 'prim' }>, st: St, ctx: Ctx, k: K): void
           // herd gives each srcu-lock a distinct value derived from its thread and position.
           const value: Sym | undefined =
             tag === 'srcu-lock' ? cst((ctx.thread + 1) * 307 + st2.instr * 599) : yv ? yv.s : undefined;
-          emit(st2, ctx, { kind: 'F', loc, tags: [tag], srcu: true, value }, av.t);
+          emit(st2, ctx, { kind: 'F', loc, tags: [tag], srcu: true, value }, av.t, yv ? yv.t : []);
           k(st2, { s: value && tag === 'srcu-lock' ? value : ZERO, t: [] });
         }),
       );

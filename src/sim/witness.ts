@@ -42,31 +42,37 @@ function asRelation(x: unknown): Relation | undefined {
 
 /** A topological order of hb ∪ po ∪ rf over the non-initial events (cycles, in forbidden candidates, are broken by event order). */
 export function timelineOrder(exec: Execution, j: Judgement): number[] {
-  const n = exec.events.length;
   const hb = asRelation(j.lookup('hb'));
-  const edge = (a: number, b: number): boolean => exec.po.has(a, b) || j.rf.has(a, b) || (hb ? hb.has(a, b) : false);
   const nodes = exec.events.filter((e) => e.thread >= 0).map((e) => e.id);
-  const done = new Uint8Array(n);
-  const order: number[] = [];
-  while (order.length < nodes.length) {
-    let pick = -1;
-    for (const v of nodes) {
-      if (done[v]) continue;
-      let ready = true;
-      for (const u of nodes) {
-        if (!done[u] && u !== v && edge(u, v)) {
-          ready = false;
-          break;
-        }
+  const m = nodes.length;
+  const indeg = new Int32Array(m);
+  const succ: number[][] = nodes.map(() => []);
+  for (let x = 0; x < m; x++) {
+    for (let y = 0; y < m; y++) {
+      if (x === y) continue;
+      const a = nodes[x];
+      const b = nodes[y];
+      if (exec.po.has(a, b) || j.rf.has(a, b) || (hb !== undefined && hb.has(a, b))) {
+        succ[x].push(y);
+        indeg[y]++;
       }
-      if (ready) {
-        pick = v;
+    }
+  }
+  // Kahn's algorithm, lowest event id first; a cycle (only in forbidden candidates) is broken the same way.
+  const done = new Uint8Array(m);
+  const order: number[] = [];
+  while (order.length < m) {
+    let pick = -1;
+    for (let x = 0; x < m; x++) {
+      if (!done[x] && indeg[x] === 0) {
+        pick = x;
         break;
       }
     }
-    if (pick < 0) pick = nodes.find((v) => !done[v])!;
+    if (pick < 0) for (let x = 0; x < m && pick < 0; x++) if (!done[x]) pick = x;
     done[pick] = 1;
-    order.push(pick);
+    order.push(nodes[pick]);
+    for (const y of succ[pick]) indeg[y]--;
   }
   return order;
 }

@@ -63,11 +63,13 @@ export interface SymbolTable {
   macros: Map<string, CMacro>;
   /** Integer-valued object-like macros and enumerators. */
   constants: Map<string, number>;
+  /** typedef name → struct tag (`vring_avail_t` → `vring_avail`), so fields typed by a typedef resolve. */
+  typedefs: Map<string, string>;
   problems: string[];
 }
 
 export function emptySymbols(): SymbolTable {
-  return { functions: new Map(), structs: new Map(), macros: new Map(), constants: new Map(), problems: [] };
+  return { functions: new Map(), structs: new Map(), macros: new Map(), constants: new Map(), typedefs: new Map(), problems: [] };
 }
 
 /** Reads the type named by a type node plus the pointer/array/function shape of a declarator. */
@@ -220,6 +222,24 @@ export function collectSymbols(root: SyntaxNode, file: string, syms: SymbolTable
       case 'union_specifier':
         if (n.childForFieldName('body') && n.childForFieldName('name')) collectStruct(n, file, syms);
         break;
+      case 'type_definition': {
+        const tn = n.childForFieldName('type');
+        if (tn && (tn.type === 'struct_specifier' || tn.type === 'union_specifier')) {
+          const tag = tn.childForFieldName('name')?.text;
+          if (tn.childForFieldName('body') && tag) collectStruct(tn, file, syms);
+          for (const d of n.childrenForFieldName('declarator')) {
+            if (!d) continue;
+            const { type, name } = typeOf(tn, d);
+            if (name && tag && type.ptr === 0) syms.typedefs.set(name, tag);
+            else if (name && !tag && tn.childForFieldName('body')) {
+              const st = collectStruct(tn, file, syms, name);
+              if (st) syms.structs.set(name, st);
+              syms.typedefs.set(name, name);
+            }
+          }
+        }
+        return;
+      }
       case 'enumerator_list': {
         let next = 0;
         for (const e of kids(n)) {

@@ -250,6 +250,8 @@ class Lowerer {
   /** data_race() nesting: accesses inside are marked ONCE and flagged racy. */
   racy = 0;
   file = '';
+  /** Declared scalar types of locals ("depth:name" → type text), for truncation to narrow types. */
+  readonly localTypes = new Map<string, string>();
 
   constructor(
     readonly prog: CoreProgram,
@@ -327,8 +329,11 @@ class Lowerer {
         const field = n.childForFieldName('field')!.text;
         if (base.k !== 'obj') return this.unsup(`field access ${n.text} on a value that is not a known object`, n);
         const st = base.type ? this.syms.structs.get(base.type) : undefined;
-        const f = st?.fields.get(field);
+        const f0 = st?.fields.get(field);
         const path = `${base.path}_${field}`;
+        // A field typed by a typedef of a struct (vring_avail_t *avail) is a struct field.
+        const td = f0 && !f0.type.struct ? this.syms.typedefs.get(f0.type.text.replace(/^(const|volatile)\s+/, '')) : undefined;
+        const f = td && f0 ? { ...f0, type: { ...f0.type, struct: td } } : f0;
         if (!f) return { loc: path, obj: { path, type: undefined } };
         if (f.type.fn) return { loc: path, type: f.type, fnKeys: [`${base.type}.${field}`, field] };
         if (f.type.struct && !f.type.array && f.type.ptr <= 1) {
@@ -340,14 +345,30 @@ class Lowerer {
       case 'subscript_expression': {
         let arr = this.place(n.childForFieldName('argument')!, env, out);
         const idx = this.value(n.childForFieldName('index')!, env, out);
+        // The element is a struct (or a pointer to one) when the array's type says so.
+        let elem: string | undefined;
         if ('local' in arr) {
           const lv = env.get(arr.local);
-          if (lv?.k === 'obj') arr = { loc: lv.path };
-        } else if ('k' in arr && arr.k === 'obj') arr = { loc: arr.path };
+          if (lv?.k === 'obj') {
+            elem = lv.type;
+            arr = { loc: lv.path };
+          }
+        } else if ('k' in arr && arr.k === 'obj') {
+          elem = arr.type;
+          arr = { loc: arr.path };
+        } else if ('k' in arr && arr.k === 'locptr') {
+          arr = { loc: arr.loc };
+        } else if (!('k' in arr) && 'loc' in arr) {
+          elem = arr.obj?.type ?? arr.type?.struct;
+        }
         if (!('loc' in arr)) return this.unsup(`subscript ${n.text}`, n);
-        if (idx.k === 'val' && idx.e.k === 'const') return { loc: `${arr.loc}_${idx.e.v}`, obj: { path: `${arr.loc}_${idx.e.v}` } };
+        const et: CType | undefined = elem ? { text: `struct ${elem}`, struct: elem, ptr: 0, array: false, fn: false } : undefined;
+        if (idx.k === 'val' && idx.e.k === 'const') {
+          const path = `${arr.loc}_${idx.e.v}`;
+          return { loc: path, type: et, obj: { path, type: elem } };
+        }
         this.assume(`${arr.loc}[…] at ${this.file}:${lineOf(n)}: all elements are one location (index not tracked)`);
-        return { loc: arr.loc, obj: { path: arr.loc } };
+        return { loc: arr.loc, type: et, obj: { path: arr.loc, type: elem } };
       }
       case 'call_expression': {
         // uapi virtio_ring.h's event-index macros name a ring slot: give each ring's slot its own location.
@@ -390,8 +411,24 @@ class Lowerer {
     return this.value(n, env, out);
   }
 
-  constant(name: string): number | undefined {
-    return this.syms.constants.get(name) ?? KNOWN_CONSTANTS[name];
+  constant(name: string, depth = 0): number | undefined {
+    const c = this.syms.constants.get(name) ?? KNOWN_CONSTANTS[name];
+    if (c !== undefined || depth > 4) return c;
+    // `#define VIRTIO_F_IOMMU_PLATFORM VIRTIO_F_ACCESS_PLATFORM`: follow an alias.
+    const m = this.syms.macros.get(name);
+    if (m && !m.params && /^[A-Za-z_][A-Za-z0-9_]*$/.test(m.body)) return this.constant(m.body, depth + 1);
+    return undefined;
+  }
+
+  /** An identifier that names no local, constant, function or file-scope variable we know. */
+  unknownIdentifier(name: string, n: SyntaxNode, out: LStmt[]): AVal {
+    if (/^[A-Z][A-Z0-9_]*$/.test(name)) {
+      // An enum constant or macro from a header outside the files given (DMA_TO_DEVICE).
+      this.assume(`constant ${name} is defined outside the files given: taken as 0`);
+      return { k: 'val', e: C(0) };
+    }
+    // A file-scope variable (or one from another file): a shared location of its own name.
+    return this.readPlace({ loc: name }, n, out);
   }
 
   load(p: Place, prim: string, out: LStmt[], n: SyntaxNode): LExpr {
@@ -445,7 +482,7 @@ class Lowerer {
         const c = this.constant(name);
         if (c !== undefined) return { k: 'val', e: C(c) };
         if (this.syms.functions.has(name) || this.opts.calls[name]) return { k: 'fn', name };
-        return this.readPlace({ loc: name }, n, out);
+        return this.unknownIdentifier(name, n, out);
       }
       case 'field_expression':
       case 'subscript_expression': {
@@ -483,6 +520,7 @@ class Lowerer {
         const tn = td?.childForFieldName('type');
         const { type } = typeOf(tn ?? null, td?.childForFieldName('declarator') ?? null);
         if (v.k === 'obj' && type.struct && type.ptr > 0) return this.objOf(type.struct, v.path);
+        if (type.ptr === 0 && v.k === 'val') return { k: 'val', e: narrow(type.text, v.e) };
         return v;
       }
       case 'unary_expression': {
@@ -551,7 +589,7 @@ class Lowerer {
     if (!this.unsupported.some((u) => u.construct === v.why)) {
       if (v.why.startsWith('parameter ')) {
         if (!this.unsupported.some((u) => u.construct === v.why)) this.unsupported.push({ construct: v.why, file: this.file, line: lineOf(n) });
-      } else this.unsup(`value of ${n.text.slice(0, 60)} (${v.why})`, n);
+      } else this.unsup(`value of ${n.text.replace(/^\((.*)\)$/s, '$1').slice(0, 60)} (${v.why})`, n);
     }
     return C(0);
   }
@@ -620,6 +658,8 @@ class Lowerer {
       v = { k: 'val', e: l.k === 'const' && r.k === 'const' && foldBin(bop, l.v, r.v) !== undefined ? C(foldBin(bop, l.v, r.v)!) : { k: 'bin', op: bop, l, r } };
     }
     if ('local' in p) {
+      const t = this.localTypes.get(`${this.stack.length}:${p.local}`);
+      if (t && v.k === 'val') v = { k: 'val', e: narrow(t, v.e) };
       env.set(p.local, v);
       return v;
     }
@@ -632,7 +672,12 @@ class Lowerer {
       this.assume(`function pointer store ${lhs.text} at ${this.file}:${lineOf(n)} not modelled`);
       return v;
     }
-    this.store(p, 'plain', this.toScalar(v, rhs), out, n);
+    // A store the slice drops needs no value (so an unknown value there does not matter).
+    if (this.opts.keep && !this.opts.keep(p.loc) && !this.forced.has(p.loc)) {
+      this.kept(p.loc, 'write', n);
+      return v;
+    }
+    this.store(p, 'plain', narrow(p.type?.text, this.toScalar(v, rhs)), out, n);
     return v;
   }
 
@@ -700,10 +745,20 @@ class Lowerer {
     const args = this.args(n);
     if (fnNode.type === 'identifier') return this.callNamed(fnNode.text, n, args, env, out);
     if (fnNode.type === 'parenthesized_expression' && kids(fnNode)[0]?.type === 'identifier') {
-      return this.callNamed(kids(fnNode)[0].text, n, args, env, out);
+      const name = kids(fnNode)[0].text;
+      // `(__u16)(a - b)` reads as a call of `(__u16)`: a cast to a type name tree-sitter does not know.
+      if (isTypeName(name, this.syms) && args.length === 1) {
+        const v = this.value(args[0], env, out);
+        return v.k === 'val' ? { k: 'val', e: narrow(name, v.e) } : v;
+      }
+      return this.callNamed(name, n, args, env, out);
     }
     // A call through a function pointer (dev->config->set_status, vq->vq.callback).
     const p = this.place(fnNode, env, out);
+    if (!('local' in p) && !('k' in p) && !p.fnKeys && fnNode.type === 'field_expression') {
+      // A field of a struct whose layout is not in the four files: key it by the field name.
+      p.fnKeys = [fnNode.childForFieldName('field')!.text];
+    }
     if (!('local' in p) && !('k' in p) && p.fnKeys) {
       const key = p.fnKeys.find((k) => this.opts.calls[k]);
       if (key) return this.runModel(key, this.opts.calls[key], args, env, out, n);
@@ -757,7 +812,8 @@ class Lowerer {
     }
     if (name in CONTAINER_OF_MACROS) {
       let type = CONTAINER_OF_MACROS[name];
-      if (!type) type = /\bstruct\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(args[1]?.text ?? '')?.[1];
+      // tree-sitter reads `struct T` as an argument with an ERROR node inside: take the type from the text.
+      if (!type) type = /\bstruct\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(n.childForFieldName('arguments')?.text ?? '')?.[1];
       const base = args[0] ? this.value(args[0], env, out) : undefined;
       if (!type) return this.unsup(`${name}(${args.map((a) => a.text).join(', ')})`, n);
       return this.objOf(type, base?.k === 'obj' ? base.path : type);
@@ -816,8 +872,9 @@ class Lowerer {
       this.assume(`${name}(): initialisation/list bookkeeping, no shared effect modelled (the object graph is fixed)`);
       return { k: 'val', e: C(0) };
     }
-    this.assume(`unknown callee ${name}()${macro ? ' (a macro, not expanded)' : ''}: assumed to have no shared effect and to return 0`);
-    return { k: 'val', e: C(0) };
+    this.assume(`unknown callee ${name}()${macro ? ' (a macro, not expanded)' : ''}: assumed to have no shared effect`);
+    // Its value is unknown: using it makes the lowering unsupported unless calls[] models it.
+    return { k: 'unknown', why: `value of unknown callee ${name}() (give a model as calls['${name}'])` };
   }
 
   irqDescLock(): string {
@@ -1064,9 +1121,7 @@ class Lowerer {
       if (init) {
         v = this.value(init, env, out);
         if (v.k === 'obj' && type.struct && type.ptr > 0 && v.type !== type.struct) v = this.objOf(type.struct, v.path);
-        if (type.ptr === 0 && !type.struct && v.k === 'val' && /^(u8|u16|bool)$/.test(type.text)) {
-          // Narrow types: values stay as computed (the models use small values).
-        }
+        if (type.ptr === 0 && v.k === 'val') v = { k: 'val', e: narrow(type.text, v.e) };
       } else if (type.struct && type.ptr > 0) {
         v = { k: 'obj', path: this.instanceOf(type.struct) ?? name, type: type.struct };
       } else if (type.struct && type.ptr === 0) {
@@ -1074,6 +1129,7 @@ class Lowerer {
       } else {
         v = { k: 'unknown', why: `${name} used before it is set` };
       }
+      if (type.ptr === 0 && !type.struct) this.localTypes.set(`${this.stack.length}:${name}`, type.text);
       env.set(name, v);
     }
   }
@@ -1197,6 +1253,37 @@ class Lowerer {
     };
     iter(0, env, out, true);
   }
+}
+
+/** Unsigned widths that matter for index arithmetic (u16 ring indexes wrap). */
+const NARROW: Record<string, number> = {
+  u8: 0xff,
+  __u8: 0xff,
+  uint8_t: 0xff,
+  'unsigned char': 0xff,
+  u16: 0xffff,
+  __u16: 0xffff,
+  uint16_t: 0xffff,
+  'unsigned short': 0xffff,
+  __virtio16: 0xffff,
+  __le16: 0xffff,
+};
+
+/**
+ * Truncates a value to a narrow unsigned type. Constants fold; other values are masked only when they
+ * can leave the type's range (after '-', unary minus or '~'), so plain copies stay unmasked.
+ */
+function narrow(typeText: string | undefined, e: LExpr): LExpr {
+  const t = typeText?.replace(/^(const|volatile)\s+/, '').trim();
+  const mask = t ? NARROW[t] : undefined;
+  if (mask === undefined) return e;
+  if (e.k === 'const') return C(e.v & mask);
+  const mayWrap = (x: LExpr): boolean => (x.k === 'bin' && (x.op === '-' || x.op === '+' || mayWrap(x.l) || mayWrap(x.r))) || (x.k === 'un' && x.op !== '!');
+  return mayWrap(e) ? { k: 'bin', op: '&', l: e, r: C(mask) } : e;
+}
+
+function isTypeName(name: string, syms: SymbolTable): boolean {
+  return name in NARROW || syms.typedefs.has(name) || /^(bool|int|long|unsigned|u32|u64|__u32|__u64|s16|s32|size_t|dma_addr_t|__virtio32|__virtio64)$/.test(name);
 }
 
 /** Whether a loop body can leave its iteration other than by falling through (break, continue, return, goto). */

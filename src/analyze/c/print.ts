@@ -26,7 +26,7 @@ const PREC: Record<string, number> = {
 export function printExpr(e: LExpr, outer = 0): string {
   switch (e.k) {
     case 'const':
-      return e.v < 0 ? `(${e.v})` : String(e.v);
+      return String(e.v);
     case 'reg':
       return e.name;
     case 'un': {

@@ -8,7 +8,7 @@ export const breakVsIrq: Scenario = {
   number: 4,
   title: 'break vs interrupt',
   property: 'vq->broken written by virtio_break_device() and read by vring_interrupt() never race (LKMM data-race flag)',
-  functions: ['virtio_break_device', 'vring_interrupt', 'more_used', 'more_used_split'],
+  functions: ['virtio_device_ready', '__virtio_unbreak_device', 'virtio_break_device', 'vring_interrupt', 'more_used', 'more_used_split'],
   hardenMatters: true,
   choices: (harden) => [
     { label: `buggy device, pci, generic driver, hardening ${harden ? 'on' : 'off'}`, env: { device: 'buggy', transport: 'pci', driver: 'generic', harden } },
@@ -23,11 +23,14 @@ export const breakVsIrq: Scenario = {
     const config = envConfig(env);
     c.init[lower.loc('vq->split.vring.used->idx')] = 1;
     c.init[lower.loc('vq->last_used_idx')] = 0;
-    c.init[lower.loc('vq->broken')] = 0;
+    c.init[lower.loc('vq->broken')] = env.harden ? 1 : 0;
     c.init[drv.stateLoc] = STATE_LIVE;
     c.locTypes[drv.stateLoc] = 'int';
-    c.assume('the device is live (vq->broken false) when another context breaks it, e.g. on a surprise removal');
-    c.thread('virtio_break_device()', c.call({ fn: 'virtio_break_device', callees, constants, config, unroll: 1 }));
+    c.assume('the device went live through virtio_device_ready() on the same CPU, then that CPU breaks it (e.g. a surprise removal)');
+    c.thread('virtio_device_ready(); later virtio_break_device()', [
+      ...c.call({ fn: 'virtio_device_ready', callees, constants, config }),
+      ...c.call({ fn: 'virtio_break_device', callees, constants, config, unroll: 1 }),
+    ]);
     const body = c.call({ fn: 'vring_interrupt', callees, constants, config });
     const p1 = c.thread(`vring interrupt (${env.transport}) on another CPU`, c.env(t.deliver(body, 'vring')));
     const spec = c.spec(

@@ -41,6 +41,16 @@ export class Composer {
     return r.lines;
   }
 
+  /** The register a lowered thread loads `loc` into first (to state conditions on what the C read). */
+  regReading(lines: { text: string }[], loc: string): string | undefined {
+    const re = new RegExp(`^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(\\*${loc}|READ_ONCE\\(\\*${loc}\\)|smp_load_acquire\\(${loc}\\))\\s*;`);
+    for (const l of lines) {
+      const m = re.exec(l.text);
+      if (m) return m[1];
+    }
+    return undefined;
+  }
+
   assume(a: string): void {
     if (!this.assumptions.includes(a)) this.assumptions.push(a);
   }
@@ -68,22 +78,23 @@ export function envCallees(
 ): LowerRequest['callees'] {
   const t = transportModel(env.transport);
   const callees: LowerRequest['callees'] = {
-    'dev->config->get_status': (_args, ret) => ({
+    'virtio_config_ops.get_status': (_args, ret) => ({
       lines: ret ? [envLine(`transport:${env.transport}`, 'get_status', `${ret} = READ_ONCE(*dev_status);`, 0, 'status register read')] : [],
       locs: { dev_status: 'int' },
     }),
-    'dev->config->set_status': (args) => t.setStatus(args[1] ?? '0'),
-    'dev->config->reset': () => t.reset(),
+    'virtio_config_ops.set_status': (args) => t.setStatus(args[1] ?? '0'),
+    'virtio_config_ops.reset': () => t.reset(),
+    // Notifying the device (the kick's MMIO/PIO write) has no effect on the shared memory a scenario observes.
+    'vring_virtqueue.notify': () => ({ lines: [], locs: {} }),
   };
-  if (t.synchronizeCbs) callees['dev->config->synchronize_cbs'] = () => t.synchronizeCbs!();
+  if (t.synchronizeCbs) callees['virtio_config_ops.synchronize_cbs'] = () => t.synchronizeCbs!();
   if (cb.vq) {
     const f = cb.vq;
-    callees['vq->vq.callback'] = () => f('rstate');
-    callees['_vq->callback'] = () => f('rstate');
+    callees['virtqueue.callback'] = () => f('rstate');
   }
   if (cb.config) {
     const f = cb.config;
-    callees['drv->config_changed'] = () => f('rstate');
+    callees['virtio_driver.config_changed'] = () => f('rstate');
   }
   for (const a of t.assumptions) c.assume(a);
   return callees;
@@ -92,13 +103,8 @@ export function envCallees(
 /** Field values the environment fixes: which transport ops exist, split ring without event index, one vq. */
 export function envConstants(env: EnvChoice, extra: Record<string, number> = {}): Record<string, number> {
   return {
-    'dev->config->synchronize_cbs': transportModel(env.transport).synchronizeCbs ? 1 : 0,
-    'dev->config->enable_cbs': 0,
     'vq->packed_ring': 0,
     'vq->event': 0,
-    'vq->vq.callback': 1,
-    'drv': 1,
-    'drv->config_changed': 1,
     ...extra,
   };
 }

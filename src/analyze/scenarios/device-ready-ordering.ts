@@ -24,6 +24,7 @@ export const deviceReadyOrdering: Scenario = {
     const callees = envCallees(c, env, { vq: drv.vqCallback });
     const constants = envConstants(env);
     const config = envConfig(env);
+    const assumeMarked = ['vq->broken'];
     c.assume(drv.description);
     for (const a of dev.assumptions) c.assume(a);
     c.init[lower.loc('vq->split.vring.used->idx')] = 1;
@@ -33,11 +34,11 @@ export const deviceReadyOrdering: Scenario = {
     c.assume('the status register holds ACKNOWLEDGE|DRIVER|FEATURES_OK before virtio_device_ready(); set_status writes DRIVER_OK (4) for the device to test');
     const p0 = c.thread('probe: driver setup, then virtio_device_ready()', [
       ...c.env(drv.setup()),
-      ...c.call({ fn: 'virtio_device_ready', callees: { ...callees, 'dev->config->set_status': () => t.setStatus(String(STATUS.DRIVER_OK)) }, constants, config }),
+      ...c.call({ fn: 'virtio_device_ready', callees: { ...callees, 'virtio_config_ops.set_status': () => t.setStatus(String(STATUS.DRIVER_OK)) }, constants, config, assumeMarked }),
     ]);
     void p0;
     const entry = dev.handlerEntry(1);
-    const body = [...entry.lines, ...c.call({ fn: 'vring_interrupt', callees, constants, config })];
+    const body = [...entry.lines, ...c.call({ fn: 'vring_interrupt', callees, constants, config, assumeMarked })];
     const p1 = c.thread(`vring interrupt (${env.transport}) on another CPU`, c.env(t.deliver(body, 'vring')));
     const p2 = c.thread('trusted device', c.env(dev.thread!('driver-ok')));
     const spec = c.spec(

@@ -116,5 +116,5 @@ export function buildLitmus(spec: LitmusSpec): BuiltLitmus {
 export function siteLabel(s: SourceSite): string {
   if (s.origin === 'env') return `env ${s.file.replace(/^env:/, '')}${s.line ? ':' + s.line : ''}: ${s.fn}`;
   const base = s.file.split('/').pop();
-  return `${base}:${s.line} ${s.fn}${s.patch ? ` [+patch ${s.patch.index}/${s.patch.total}]` : ''}`;
+  return `${base}:${s.line} ${s.fn}${s.patch ? ` (+${s.patch.index}/${s.patch.total})` : ''}`;
 }

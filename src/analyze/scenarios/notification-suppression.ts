@@ -3,6 +3,9 @@ import { envLine } from '../env/types.js';
 import { Composer, envCallees, envConfig, envConstants } from './compose.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
+/** One buffer of one out descriptor, no context. */
+const ADD_PARAMS = { total_sg: 1, out_sgs: 1, in_sgs: 0 };
+
 const RING_FIELDS = [
   'vq->split.vring.avail->idx',
   'vq->split.vring.avail->ring',
@@ -32,14 +35,16 @@ export const notificationSuppression: Scenario = {
     const config = envConfig(env);
     c.assume('split ring of one entry without VIRTIO_RING_F_EVENT_IDX (the used->flags path); the event-index path has the same shape');
     c.assume('the device was busy (NO_NOTIFY set) and now re-enables notifications, then checks avail->idx once more (the spec\'s required re-check)');
+    const assumeMarked = ['vq->split.vring.avail->idx', 'vq->split.vring.avail->ring', 'vq->split.vring.used->flags', 'vq->split.vring.desc.addr', 'vq->split.vring.desc.len', 'vq->split.vring.desc.flags', 'vq->split.vring.desc.next'];
+    c.assume('the driver\'s plain accesses to ring memory shared with the device are taken as marked: the question is their ordering');
     const availIdx = lower.loc('vq->split.vring.avail->idx');
     const flags = lower.loc('vq->split.vring.used->flags');
     c.init[flags] = 1;
     c.locTypes[availIdx] = 'int';
     c.locTypes[flags] = 'int';
     const drv = c.thread('driver: virtqueue_add_split(), then virtqueue_kick_prepare_split()', [
-      ...c.call({ fn: 'virtqueue_add_split', callees, constants, config, keepFields: RING_FIELDS, unroll: 1 }),
-      ...c.call({ fn: 'virtqueue_kick_prepare_split', callees, constants, config, keepFields: RING_FIELDS, ret: 'rkick' }),
+      ...c.call({ fn: 'virtqueue_add_split', params: ADD_PARAMS, callees, constants, config, keepFields: RING_FIELDS, unroll: 1, assumeMarked }),
+      ...c.call({ fn: 'virtqueue_kick_prepare_split', callees, constants, config, keepFields: RING_FIELDS, ret: 'rkick', assumeMarked }),
     ]);
     const dev = c.thread('device: clears NO_NOTIFY, then re-checks avail->idx', [
       envLine('device', 'device re-enables notifications', `WRITE_ONCE(*${flags}, 0);`),

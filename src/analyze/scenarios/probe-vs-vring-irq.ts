@@ -22,6 +22,7 @@ export const probeVsVringIrq: Scenario = {
     const callees = envCallees(c, env, { vq: drv.vqCallback });
     const constants = envConstants(env);
     const config = envConfig(env);
+    const assumeMarked = ['vq->broken'];
     c.assume(drv.description);
     for (const a of dev.assumptions) c.assume(a);
     // The device has completed a buffer, so more_used() is true when the interrupt arrives.
@@ -32,11 +33,11 @@ export const probeVsVringIrq: Scenario = {
     c.assume(`vq->broken starts ${env.harden ? 'true' : 'false'} as __vring_new_virtqueue sets it (find_vqs ran before this point)`);
     const probe = [
       ...c.env(drv.setup()),
-      ...c.call({ fn: 'virtio_device_ready', callees, constants, config }),
+      ...c.call({ fn: 'virtio_device_ready', callees, constants, config, assumeMarked }),
     ];
     const p0 = c.thread('probe: driver setup, then virtio_device_ready()', probe);
     const entry = dev.handlerEntry(1);
-    const body = [...entry.lines, ...c.call({ fn: 'vring_interrupt', callees, constants, config })];
+    const body = [...entry.lines, ...c.call({ fn: 'vring_interrupt', callees, constants, config, assumeMarked })];
     const p1 = c.thread(`vring interrupt (${env.transport}) on another CPU`, c.env(t.deliver(body, 'vring')));
     if (dev.thread) c.thread('device', c.env(dev.thread('driver-ok')));
     void p0;

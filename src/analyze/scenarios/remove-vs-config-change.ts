@@ -20,10 +20,11 @@ export const removeVsConfigChange: Scenario = {
     const t = transportModel(env.transport);
     const constants = envConstants(env);
     const config = envConfig(env);
+    const assumeMarked = ['vq->broken'];
     const callees = envCallees(c, env, { config: drv.configChanged });
     // drv->remove: the driver resets the device (core) and frees its state.
-    callees['drv->remove'] = () => ({
-      lines: [...c.call({ fn: 'virtio_reset_device', callees, constants, config, unroll: 1 }), ...c.env(drv.teardown())],
+    callees['virtio_driver.remove'] = () => ({
+      lines: [...c.call({ fn: 'virtio_reset_device', callees, constants, config, assumeMarked, unroll: 1 }), ...c.env(drv.teardown())],
       locs: {},
     });
     c.assume(drv.description);
@@ -34,8 +35,8 @@ export const removeVsConfigChange: Scenario = {
     c.init[drv.stateLoc] = STATE_LIVE;
     c.locTypes[drv.stateLoc] = 'int';
     c.assume('the driver is bound and probed: config reporting enabled by the core, driver state live');
-    c.thread('virtio_dev_remove()', c.call({ fn: 'virtio_dev_remove', callees, constants, config, unroll: 1 }));
-    const body = c.call({ fn: 'virtio_config_changed', callees, constants, config });
+    c.thread('virtio_dev_remove()', c.call({ fn: 'virtio_dev_remove', callees, constants, config, assumeMarked, unroll: 1 }));
+    const body = c.call({ fn: 'virtio_config_changed', callees, constants, config, assumeMarked });
     const p1 = c.thread(`config interrupt (${env.transport}) on another CPU`, c.env(t.deliver(body, 'config')));
     const spec = c.spec(
       'remove-vs-config-change',

@@ -8,7 +8,7 @@ export const resetVsVringIrq: Scenario = {
   number: 2,
   title: 'reset vs vring interrupt',
   property: 'after virtio_reset_device() returns, no vq callback is running or will run, so the driver may free what callbacks use',
-  functions: ['virtio_reset_device', 'virtio_break_device', 'virtio_synchronize_cbs', 'vring_interrupt', 'more_used', 'more_used_split'],
+  functions: ['virtio_device_ready', '__virtio_unbreak_device', 'virtio_reset_device', 'virtio_break_device', 'virtio_synchronize_cbs', 'vring_interrupt', 'more_used', 'more_used_split'],
   hardenMatters: true,
   choices: (harden) => [
     { label: `buggy device, mmio, generic driver, hardening ${harden ? 'on' : 'off'}`, env: { device: 'buggy', transport: 'mmio', driver: 'generic', harden } },
@@ -22,20 +22,26 @@ export const resetVsVringIrq: Scenario = {
     const callees = envCallees(c, env, { vq: drv.vqCallback });
     const constants = envConstants(env);
     const config = envConfig(env);
+    const assumeMarked = ['vq->broken'];
     c.assume(drv.description);
     for (const a of dev.assumptions) c.assume(a);
     c.init[lower.loc('vq->split.vring.used->idx')] = 1;
     c.init[lower.loc('vq->last_used_idx')] = 0;
-    // The device is live: virtio_device_ready() has unbroken the vq and the driver state is set up.
-    c.init[lower.loc('vq->broken')] = 0;
+    // The device goes live through the patched virtio_device_ready() on the same CPU first, so
+    // whatever state a series adds is set the way the series sets it.
+    c.init[lower.loc('vq->broken')] = env.harden ? 1 : 0;
     c.init[drv.stateLoc] = STATE_LIVE;
-    c.assume('the device is live when remove starts: vq->broken is false and the driver state is set up');
+    c.assume('probe finished: the driver state is set up and virtio_device_ready() ran on the remove CPU before remove starts');
     c.assume('virtio_break_device() walks the device\'s vq list: one vq (list loop unrolled once)');
-    const remove = [...c.call({ fn: 'virtio_reset_device', callees, constants, config, unroll: 1 }), ...c.env(drv.teardown())];
+    const remove = [
+      ...c.call({ fn: 'virtio_device_ready', callees, constants, config, assumeMarked }),
+      ...c.call({ fn: 'virtio_reset_device', callees, constants, config, assumeMarked, unroll: 1 }),
+      ...c.env(drv.teardown()),
+    ];
     c.locTypes[drv.stateLoc] = 'int';
-    c.thread('remove: virtio_reset_device(), then free driver state', remove);
+    c.thread('virtio_device_ready(); later remove: virtio_reset_device(), free driver state', remove);
     const entry = dev.handlerEntry(1);
-    const body = [...entry.lines, ...c.call({ fn: 'vring_interrupt', callees, constants, config })];
+    const body = [...entry.lines, ...c.call({ fn: 'vring_interrupt', callees, constants, config, assumeMarked })];
     const p1 = c.thread(`vring interrupt (${env.transport}) on another CPU`, c.env(t.deliver(body, 'vring')));
     if (dev.thread) c.thread('device', c.env(dev.thread('not-reset')));
     const cond = [`${p1}:rstate=${STATE_UNSET}`, ...(entry.condition ? [entry.condition] : [])].join(' /\\ ');

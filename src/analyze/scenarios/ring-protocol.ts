@@ -6,6 +6,9 @@ import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './typ
 const STALE = 9;
 
 /** Ring fields the slice keeps: the rest of add/get_buf (DMA mapping, stats, debug) is dropped. */
+/** One buffer of one out descriptor, no context. */
+const ADD_PARAMS = { total_sg: 1, out_sgs: 1, in_sgs: 0 };
+
 const RING_FIELDS = [
   'vq->split.vring.avail->idx',
   'vq->split.vring.avail->ring',
@@ -39,14 +42,18 @@ export const ringProtocol: Scenario = {
     const config = envConfig(env);
     c.assume('split ring of one entry, one buffer with one descriptor, no indirect descriptors, no DMA API; the slice keeps ring fields, barriers and the control flow they depend on');
     c.assume('a trusted device reads the ring in order (its index load is an acquire)');
+    // The ring fields are device-shared memory the driver accesses with plain C; the protocol's
+    // question is ordering (the barriers), so those accesses are taken as marked.
+    const assumeMarked = ['vq->split.vring.avail->idx', 'vq->split.vring.avail->ring', 'vq->split.vring.used->idx', 'vq->split.vring.used->ring.id', 'vq->split.vring.used->ring.len', 'vq->split.vring.desc.addr', 'vq->split.vring.desc.len', 'vq->split.vring.desc.flags', 'vq->split.vring.desc.next'];
+    c.assume('the driver\'s plain accesses to ring memory shared with the device are taken as marked (no tearing of aligned 16/32-bit fields): the question is their ordering');
     const availIdx = lower.loc('vq->split.vring.avail->idx');
     const usedIdx = lower.loc('vq->split.vring.used->idx');
     if (choice.label.startsWith('avail')) {
-      const ring0 = lower.loc('vq->split.vring.avail->ring[0]');
+      const ring0 = lower.loc('vq->split.vring.avail->ring');
       c.init[ring0] = STALE;
       c.locTypes[ring0] = 'int';
       c.locTypes[availIdx] = 'int';
-      c.thread('driver: virtqueue_add_split()', c.call({ fn: 'virtqueue_add_split', callees, constants, config, keepFields: RING_FIELDS, unroll: 1 }));
+      c.thread('driver: virtqueue_add_split()', c.call({ fn: 'virtqueue_add_split', params: ADD_PARAMS, callees, constants, config, keepFields: RING_FIELDS, unroll: 1, assumeMarked }));
       const dev = c.thread('device: reads avail index, then the ring entry', [
         envLine('device', 'device reads avail->idx', `rdev_idx = smp_load_acquire(${availIdx});`),
         envLine('device', 'device reads avail->ring[0]', `rdev_head = READ_ONCE(*${ring0});`),
@@ -58,23 +65,24 @@ export const ringProtocol: Scenario = {
       );
       return { spec, functions: c.functions, assumptions: c.assumptions, unsupported: c.unsupported, violation: 'the device saw the new avail index before the ring entry it publishes' };
     }
-    const id0 = lower.loc('vq->split.vring.used->ring[0].id');
-    const broken = lower.loc('vq->broken');
+    const id0 = lower.loc('vq->split.vring.used->ring.id');
     c.init[id0] = STALE;
-    c.init[broken] = 0;
-    c.init[lower.loc('vq->split.desc_state[0].data')] = 1;
+    c.init[lower.loc('vq->broken')] = 0;
+    c.init[lower.loc('vq->split.desc_state.data')] = 1;
     c.locTypes[id0] = 'int';
     c.locTypes[usedIdx] = 'int';
-    c.locTypes[broken] = 'int';
     c.thread('device: writes used->ring[0], then publishes used->idx', [
       envLine('device', 'device writes used->ring[0].id', `WRITE_ONCE(*${id0}, 0);`),
       envLine('device', 'device publishes used->idx', `smp_store_release(${usedIdx}, 1);`),
     ]);
-    c.thread('driver: virtqueue_get_buf_ctx_split()', c.call({ fn: 'virtqueue_get_buf_ctx_split', callees, constants, config, keepFields: RING_FIELDS, unroll: 1, ret: 'rbuf' }));
+    const drvLines = c.call({ fn: 'virtqueue_get_buf_ctx_split', callees, constants, config, keepFields: RING_FIELDS, unroll: 1, ret: 'rbuf', assumeMarked });
+    const drv = c.thread('driver: virtqueue_get_buf_ctx_split()', drvLines);
+    const idxReg = c.regReading(drvLines, usedIdx);
+    if (!idxReg) c.unsupported.push('virtqueue_get_buf_ctx_split: no read of the used index after lowering');
     const spec = c.spec(
       'ring-protocol-used',
-      [`ringside scenario 6: ${this.title} (${choice.label})`, this.property + '.', `Bad outcome: the driver sees used->idx = 1 but reads the stale used entry id (${STALE}) and marks the ring broken.`],
-      `exists (${broken}=1)`,
+      [`ringside scenario 6: ${this.title} (${choice.label})`, this.property + '.', `Bad outcome: the driver sees used->idx = 1 but reads the stale used entry id (${STALE}) and returns no buffer (BAD_RING).`],
+      `exists (${drv}:${idxReg}=1 /\\ ${drv}:rbuf=0)`,
     );
     return { spec, functions: c.functions, assumptions: c.assumptions, unsupported: c.unsupported, violation: 'the driver read a used entry older than the used index it saw (BAD_RING on a correct device)' };
   },

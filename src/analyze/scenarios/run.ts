@@ -1,7 +1,7 @@
 // Runs one scenario instance on one tree state: build, lower to litmus, explore under the tree's LKMM, map the witness back to C.
 import { createHash } from 'node:crypto';
 import type { Bounds, TestResult } from '../../sim/types.js';
-import { buildLitmus, type BuiltLitmus, type SourceSite } from './litmus-builder.js';
+import { buildLitmus, siteLabel, type BuiltLitmus, type SourceSite } from './litmus-builder.js';
 import { runLitmus } from './sim-adapter.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario, ScenarioRun, TraceStep } from './types.js';
 
@@ -9,6 +9,11 @@ export const DEFAULT_BOUNDS: Required<Bounds> = { maxExecutions: 200_000, timeou
 
 /** Results keyed by litmus text: bisection points that leave a scenario's code alone cost nothing. */
 const cache = new Map<string, Promise<TestResult>>();
+
+/** Forgets cached results (benchmarks measure cold runs). */
+export function clearRunCache(): void {
+  cache.clear();
+}
 
 export interface Prepared {
   scenario: Scenario;
@@ -90,13 +95,21 @@ function show(v: unknown): string | undefined {
   return String(v);
 }
 
+/** "P0:line 20" → "P0 virtio_config.h:296 virtio_device_ready" (the write's source). */
+function describeSource(rf: string | undefined, lit: BuiltLitmus): string | undefined {
+  const m = rf ? /^P(\d+):line (\d+)$/.exec(rf) : null;
+  if (!m) return rf;
+  const site = lit.sites.get(Number(m[2]));
+  return site ? `P${m[1]}'s ${site.origin === 'core' ? siteLabel(site) : site.fn}` : rf;
+}
+
 function mapWitness(r: TestResult, lit: BuiltLitmus, built: BuiltScenario): TraceStep[] {
   return r.witness!.steps.map((s) => ({
     thread: s.thread,
     threadTitle: built.spec.threads[s.thread]?.title ?? `P${s.thread}`,
     text: s.text,
     site: s.line !== undefined ? lit.sites.get(s.line) : undefined,
-    readsFrom: s.readsFrom,
+    readsFrom: describeSource(s.readsFrom, lit),
     stale: s.stale,
     value: show(s.value),
   }));

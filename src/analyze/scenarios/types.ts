@@ -9,20 +9,27 @@ export interface LowerRequest {
   fn: string;
   /**
    * Indirect calls and transport/driver ops replaced by environment snippets, keyed by the callee
-   * expression as written in the C ('dev->config->synchronize_cbs', 'vq->vq.callback'). The snippet
+   * expression as written in the C ('virtio_config_ops.synchronize_cbs', 'virtqueue.callback': the front-end's struct.field keys). The snippet
    * gets the argument texts and, for a call whose value is used, the register to assign.
    */
   callees: Record<string, (args: string[], ret?: string) => EnvSnippet>;
-  /** Struct fields whose value the environment fixes ('vq->event': 0, 'dev->config->synchronize_cbs': 1). */
+  /** Struct fields whose value the environment fixes ('vq->event': 0, 'vq->packed_ring': 0). */
   constants: Record<string, number>;
   /** CONFIG_ options (CONFIG_VIRTIO_HARDEN_NOTIFICATION …). */
   config: Record<string, boolean>;
   /** Prefix for this call's registers, so two calls in a thread never clash. */
   regPrefix: string;
+  /** Values of the function's scalar parameters ('total_sg': 1). */
+  params?: Record<string, number>;
   /** Register that receives the function's return value, if the scenario observes it. */
   ret?: string;
   /** Loop unrolling bound for this call (default 1). */
   unroll?: number;
+  /**
+   * Fields whose plain C accesses are lowered as READ_ONCE/WRITE_ONCE: the scenario asks about
+   * ordering, and the data race on them is another scenario's finding (stated as an assumption).
+   */
+  assumeMarked?: string[];
   /** Functions to slice: only accesses to these shared fields (and the barriers/locks between them) are kept. */
   keepFields?: string[];
 }

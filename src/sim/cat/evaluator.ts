@@ -66,6 +66,8 @@ interface SlotDef {
   group?: { slots: number[]; run: (ctx: Ctx) => void };
   /** Bound by `with … from`: has no computation of its own. */
   withBound?: boolean;
+  /** A native definition that reads rf or event values (see NativeDef.dynamic). */
+  dynamic?: boolean;
 }
 
 type CInstr =
@@ -78,12 +80,27 @@ export interface Plan {
   instrs: CInstr[];
   /** The last slot bound to each name (what a judgement's lookup returns). */
   final: Map<string, number>;
+  /** Per slot: its value depends only on the execution's skeleton (see SkeletonCache). */
+  isStatic: Uint8Array;
+  /** Values of static slots for the most recent skeleton. */
+  cache?: SkeletonCache;
 }
 
 /** A file given to the compiler: the parsed instructions of the bell or cat file. */
 export interface IncludeResolver {
   /** The parsed file for an include, or a list of native instructions, or undefined when not found. */
   (file: string, from: Loc): CatFile | NativeInstr[] | undefined;
+}
+
+/** Static-ness of the expression being compiled, and its static sub-expressions that may be hoisted. */
+interface Tracker {
+  st: boolean;
+  kids: Hoistable[];
+}
+interface Hoistable {
+  ce: CExpr;
+  cell: { f: CExpr };
+  loc: Loc;
 }
 
 class Scope {
@@ -105,6 +122,9 @@ class Compiler {
   private deps: Set<number> | null = null;
   private tryDepth = 0;
   private including: string[] = [];
+  /** Per slot: depends only on the skeleton (known when the slot is created; rec groups after their bodies). */
+  private slotStatic: boolean[] = [];
+  private trackers: Tracker[] = [];
 
   constructor(private readonly resolve: IncludeResolver) {}
 
@@ -117,7 +137,12 @@ class Compiler {
     files.forEach(collect);
     for (const d of builtinDefs(tags)) this.native({ k: 'let', def: d }, undefined);
     for (const f of files) this.instrsOf(f);
-    const plan: Plan = { slots: this.slots, instrs: this.instrs, final: new Map(this.env) };
+    const plan: Plan = {
+      slots: this.slots,
+      instrs: this.instrs,
+      final: new Map(this.env),
+      isStatic: new Uint8Array(this.slots.length),
+    };
     this.computeResets(plan);
     return plan;
   }
@@ -128,6 +153,7 @@ class Compiler {
 
   private newSlot(def: SlotDef): number {
     this.slots.push(def);
+    this.slotStatic.push(!def.withBound && !def.dynamic && !def.group && def.deps.every((d) => this.slotStatic[d]));
     return this.slots.length - 1;
   }
 
@@ -149,6 +175,7 @@ class Compiler {
         name: def.name,
         deps,
         compute: (ctx) => def.compute(ctx, deps.map((d) => ctx.get(d))),
+        ...(def.dynamic ? { dynamic: true } : {}),
       });
       this.env.set(def.name, slot);
     } else if (ins.k === 'check') {
@@ -258,7 +285,9 @@ class Compiler {
     const saved = this.deps;
     this.deps = new Set();
     try {
-      return this.expr(e, null);
+      const r = this.root(e, null);
+      if (r.st && r.kid) this.hoist(r.kid);
+      return r.kid ? (ctx, fr) => r.kid!.cell.f(ctx, fr) : r.ce;
     } finally {
       this.deps = saved;
     }
@@ -269,7 +298,7 @@ class Compiler {
     const compiled = binds.map((b) => {
       const deps = new Set<number>();
       this.deps = deps;
-      const ce = this.expr(b.e, null);
+      const ce = this.root(b.e, null).ce;
       this.deps = null;
       return { b, ce, deps: [...deps] };
     });
@@ -301,7 +330,7 @@ class Compiler {
     names.forEach((nm, i) => this.env.set(nm, slots[i]));
     const deps = new Set<number>();
     this.deps = deps;
-    const ces = binds.map((b) => this.expr(b.e, null));
+    const ces = binds.map((b) => this.root(b.e, null).ce);
     this.deps = null;
     const isFun = binds.map((b) => b.e.k === 'fun');
     const groupDeps = [...deps].filter((d) => !slots.includes(d));
@@ -323,9 +352,11 @@ class Compiler {
       }
     };
     const group = { slots, run };
+    const st = groupDeps.every((d) => this.slotStatic[d]);
     for (const s of slots) {
       this.slots[s].deps = groupDeps;
       this.slots[s].group = group;
+      this.slotStatic[s] = st;
     }
   }
 
@@ -338,7 +369,58 @@ class Compiler {
     return undefined;
   }
 
+  /**
+   * Compile an expression. Sub-expressions at top level whose value depends only on the execution's skeleton
+   * (no rf, no with-bound name, no local variable) are hoisted into hidden static slots when their parent is
+   * not itself static, so they are computed once per skeleton rather than once per execution or branch.
+   */
   private expr(e: Expr, scope: Scope | null): CExpr {
+    const trivial = e.k === 'var' || e.k === 'empty' || e.k === 'univ' || e.k === 'tag';
+    if (trivial || scope !== null) {
+      const ce = this.exprRaw(e, scope);
+      if (e.k === 'fun') this.markDynamic();
+      return ce;
+    }
+    const tr: Tracker = { st: true, kids: [] };
+    this.trackers.push(tr);
+    const ce = this.exprRaw(e, scope);
+    this.trackers.pop();
+    const parent = this.trackers[this.trackers.length - 1];
+    if (!tr.st) {
+      if (parent) parent.st = false;
+      for (const k of tr.kids) this.hoist(k);
+      return ce;
+    }
+    const kid: Hoistable = { ce, cell: { f: ce }, loc: e.loc };
+    if (!parent) return ce;
+    parent.kids.push(kid);
+    const cell = kid.cell;
+    return (ctx, fr) => cell.f(ctx, fr);
+  }
+
+  private markDynamic(): void {
+    const t = this.trackers[this.trackers.length - 1];
+    if (t) t.st = false;
+  }
+
+  private hoist(k: Hoistable): void {
+    const slot = this.newSlot({ name: `<${fmtLoc(k.loc)}>`, deps: [], compute: (ctx) => k.ce(ctx, null) });
+    k.cell.f = (ctx) => {
+      const v = ctx.vals[slot];
+      return v !== undefined ? v : ctx.force(slot);
+    };
+  }
+
+  /** Compile e as the whole right-hand side of a binding or instruction; returns whether it is static. */
+  private root(e: Expr, scope: Scope | null): { ce: CExpr; st: boolean; kid?: Hoistable } {
+    const tr: Tracker = { st: true, kids: [] };
+    this.trackers.push(tr);
+    const ce = this.expr(e, scope);
+    this.trackers.pop();
+    return { ce, st: tr.st, kid: tr.kids[0] };
+  }
+
+  private exprRaw(e: Expr, scope: Scope | null): CExpr {
     switch (e.k) {
       case 'var':
         return this.varRef(e.name, e.loc, scope);
@@ -411,6 +493,7 @@ class Compiler {
   private varRef(name: string, loc: Loc, scope: Scope | null): CExpr {
     const local = this.resolveLocal(name, scope);
     if (local) {
+      this.markDynamic();
       const { depth, idx } = local;
       if (depth === 0) return (_c, fr) => fr!.v[idx] as Value;
       if (depth === 1) return (_c, fr) => fr!.up!.v[idx] as Value;
@@ -429,6 +512,7 @@ class Compiler {
       this.err(loc, `unbound name '${name}'`);
     }
     this.deps?.add(slot);
+    if (!this.slotStatic[slot]) this.markDynamic();
     return (ctx) => {
       const v = ctx.vals[slot];
       return v !== undefined ? v : ctx.force(slot);
@@ -523,9 +607,29 @@ class Compiler {
     const cs = args.map((x) => this.expr(x, scope));
     switch (op) {
       case 'union':
+        // accumulate into one owned copy (relations and sets), instead of one new value per operand
         return (ctx, fr) => {
           let acc = cs[0](ctx, fr);
-          for (let i = 1; i < cs.length; i++) acc = union(acc, cs[i](ctx, fr), loc);
+          let owned = false;
+          for (let i = 1; i < cs.length; i++) {
+            const v = cs[i](ctx, fr);
+            if (acc instanceof Relation && v instanceof Relation) {
+              if (!owned) {
+                acc = acc.clone();
+                owned = true;
+              }
+              orInto((acc as Relation).data, v.data);
+            } else if (acc instanceof EventSet && v instanceof EventSet) {
+              if (!owned) {
+                acc = acc.clone();
+                owned = true;
+              }
+              orInto((acc as EventSet).bits, v.bits);
+            } else if (v !== EMPTY) {
+              acc = union(acc, v, loc);
+              owned = false;
+            }
+          }
           return acc;
         };
       case 'inter':
@@ -606,12 +710,24 @@ class Compiler {
       closure[s] = m;
     }
     // rec groups: members share the group's dependencies (fixed above via deps), nothing more to do
+    const dynamic = new Uint8Array(n);
+    for (let s = 0; s < n; s++) {
+      const def = plan.slots[s];
+      let dyn = def.withBound || def.dynamic ? 1 : 0;
+      for (let d = 0; d < n && !dyn; d++) if (closure[s][d >>> 5] & (1 << (d & 31)) && (plan.slots[d].withBound || plan.slots[d].dynamic)) dyn = 1;
+      dynamic[s] = dyn;
+    }
+    for (let s = 0; s < n; s++) plan.isStatic[s] = dynamic[s] ? 0 : 1;
     for (const ins of plan.instrs) {
       if (ins.k !== 'with') continue;
       const w = ins.slot;
       for (let s = w + 1; s < n; s++) if (closure[s][w >>> 5] & (1 << (w & 31))) ins.resets.push(s);
     }
   }
+}
+
+function orInto(a: Uint32Array, b: Uint32Array): void {
+  for (let k = 0; k < a.length; k++) a[k] |= b[k];
 }
 
 function restrictRangeInPlace(r: Relation, s: EventSet): void {
@@ -626,18 +742,68 @@ function tupleItem(v: Value, i: number, len: number, loc: Loc): Value {
   throw new CatRuntimeError(loc, `expected a tuple of ${len} values, found ${typeName(v)}`);
 }
 
+/**
+ * Values of the slots that depend only on an execution's skeleton: events' kinds, locations, threads, tags and
+ * atomic flags, and po, rmw, addr, data, ctrl, IW and the observed locations — not rf or event values.
+ * Exploration judges many executions per skeleton (one per rf choice), so these are computed once per skeleton.
+ */
+export interface SkeletonCache {
+  exec: Execution;
+  vals: (Value | undefined)[];
+}
+
+function sameTags(a: string[], b: string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameRel(a: Relation, b: Relation): boolean {
+  return a === b || (a.n === b.n && a.equals(b));
+}
+
+function sameSkeleton(a: Execution, b: Execution): boolean {
+  if (a === b) return true;
+  const n = a.events.length;
+  if (b.events.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    const x = a.events[i],
+      y = b.events[i];
+    if (x === y) continue;
+    if (x.kind !== y.kind || x.loc !== y.loc || x.thread !== y.thread || !!x.atomic !== !!y.atomic || !sameTags(x.tags, y.tags))
+      return false;
+  }
+  if (!(sameRel(a.po, b.po) && sameRel(a.rmw, b.rmw) && sameRel(a.addr, b.addr) && sameRel(a.data, b.data) && sameRel(a.ctrl, b.ctrl)))
+    return false;
+  if (a.IW !== b.IW && !a.IW.equals(b.IW)) return false;
+  const oa = a.observedLocs ?? [],
+    ob = b.observedLocs ?? [];
+  return oa === ob || sameTags(oa, ob);
+}
+
 /** The state of evaluating one model on one execution. */
 export class Ctx implements NativeCtx {
   readonly n: number;
   private _all?: EventSet;
   private _id?: Relation;
+  readonly vals: (Value | undefined)[];
 
   constructor(
     readonly plan: Plan,
     readonly exec: Execution,
-    readonly vals: (Value | undefined)[] = new Array(plan.slots.length),
+    vals?: (Value | undefined)[],
+    readonly cache?: SkeletonCache,
   ) {
     this.n = exec.events.length;
+    this.vals = vals ?? (cache ? cache.vals.slice() : new Array(plan.slots.length));
+  }
+
+  /** A context for exec, reusing the plan's skeleton cache when exec has the same skeleton. */
+  static for(plan: Plan, exec: Execution): Ctx {
+    let cache = plan.cache;
+    if (!cache || !sameSkeleton(cache.exec, exec)) plan.cache = cache = { exec, vals: new Array(plan.slots.length) };
+    return new Ctx(plan, exec, undefined, cache);
   }
 
   get(slot: number): Value {
@@ -649,11 +815,13 @@ export class Ctx implements NativeCtx {
     const def = this.plan.slots[slot];
     if (def.group) {
       def.group.run(this);
+      if (this.cache && this.plan.isStatic[slot]) for (const s of def.group.slots) this.cache.vals[s] = this.vals[s];
       return this.vals[slot] as Value;
     }
     if (!def.compute) throw new CatRuntimeError(undefined, `'${def.name}' has no value yet (its with … from was not reached)`);
     const v = def.compute(this);
     this.vals[slot] = v;
+    if (this.cache && this.plan.isStatic[slot]) this.cache.vals[slot] = v;
     return v;
   }
 
@@ -679,7 +847,7 @@ export class Ctx implements NativeCtx {
   }
 
   snapshot(): Ctx {
-    return new Ctx(this.plan, this.exec, this.vals.slice());
+    return new Ctx(this.plan, this.exec, this.vals.slice(), this.cache);
   }
 }
 
@@ -756,7 +924,7 @@ function* run(ctx: Ctx, pc: number, flags: string[]): Generator<Judgement> {
 
 /** Judge one execution: one Judgement per `with … from` branch, generated lazily. */
 export function judgePlan(plan: Plan, exec: Execution): Iterable<Judgement> {
-  return { [Symbol.iterator]: () => run(new Ctx(plan, exec), 0, []) };
+  return { [Symbol.iterator]: () => run(Ctx.for(plan, exec), 0, []) };
 }
 
 /** Judge one execution under a loaded model: one Judgement per `with … from` branch (lazily generated). */

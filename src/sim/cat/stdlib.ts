@@ -47,6 +47,7 @@ import type { Loc } from './ast.js';
 import {
   CatRuntimeError,
   EMPTY,
+  VNative,
   VPrim,
   VSet,
   addElement,
@@ -70,6 +71,12 @@ export interface NativeDef {
   name: string;
   deps: string[];
   compute(ctx: NativeCtx, deps: Value[]): Value;
+  /**
+   * True when the value (or, for a function, its result) depends on the execution's rf or on event values,
+   * not only on its skeleton (events' kinds, locations, tags, threads; po, rmw, addr, data, ctrl, IW,
+   * observed locations). Skeleton-only values are shared between executions with the same skeleton.
+   */
+  dynamic?: boolean;
 }
 
 /** Instructions that natively provided library files contribute to a model. */
@@ -209,6 +216,7 @@ export function builtinDefs(tags: Iterable<string>): NativeDef[] {
     return r;
   });
   rel('rf', (x) => x.rf);
+  defs[defs.length - 1].dynamic = true;
   rel('rmw', (x) => x.rmw);
   rel('addr', (x) => x.addr);
   rel('data', (x) => x.data);
@@ -268,14 +276,14 @@ export function builtinDefs(tags: Iterable<string>): NativeDef[] {
       const r = asRel(arg, c.n, loc);
       return r.diff(r.seq(r));
     }),
-    prim('different-values', (arg, c, loc) => {
+    { ...prim('different-values', (arg, c, loc) => {
       if (arg === EMPTY) return EMPTY;
       const r = asRel(arg, c.n, loc);
       const out = new Relation(c.n);
       const ev = c.exec.events;
       for (const [a, b] of r.pairs()) if (!sameValue(ev[a], ev[b])) out.add(a, b);
       return out;
-    }),
+    }), dynamic: true },
     prim('classes-loc', (arg, c, loc) => partition(arg, c, loc)),
     prim('partition', (arg, c, loc) => partition(arg, c, loc)),
     prim('map', (f, _c, _loc) =>
@@ -315,15 +323,41 @@ const crossDef: NativeDef = {
   compute: () => new VPrim('cross', (arg, c, loc) => cross(arg, c.n, loc)),
 };
 
+/** The parts of cos-opt.cat's obsco that do not depend on rf: po-loc restricted to W*W, W*R, R*W, R*R. */
+export interface PoLocParts {
+  ww: Relation;
+  wr: Relation;
+  rw: Relation;
+  rr: Relation;
+  rmwTargets: EventSet;
+}
+
+export function poLocParts(poLoc: Relation, R: EventSet, W: EventSet): PoLocParts {
+  const fromW = poLoc.restrictDomain(W),
+    fromR = poLoc.restrictDomain(R);
+  return { ww: fromW.restrictRange(W), wr: fromW.restrictRange(R), rw: fromR.restrictRange(W), rr: fromR.restrictRange(R), rmwTargets: R.inter(W) };
+}
+
 /** Write-to-write orders that po-loc and rf force on co (cos-opt.cat's obsco and rmwco) plus co0. */
-export function coBase(n: number, rf: Relation, poLoc: Relation, R: EventSet, W: EventSet, co0: Relation, id: Relation): Relation {
+export function coBase(n: number, rf: Relation, p: PoLocParts, W: EventSet, co0: Relation): Relation {
   const invrf = rf.inverse();
-  const ww = poLoc.restrictDomain(W).restrictRange(W);
-  const rw = rf.seq(poLoc.restrictDomain(R).restrictRange(W));
-  const wr = poLoc.restrictDomain(W).restrictRange(R).seq(invrf).diff(id);
-  const rr = rf.seq(poLoc.restrictDomain(R).restrictRange(R)).seq(invrf).diff(id);
-  const rmwco = rf.restrictDomain(W).restrictRange(R.inter(W));
-  return ww.union(rw).union(wr).union(rr).union(rmwco).union(co0);
+  const out = p.ww.union(co0);
+  const d = out.data;
+  const add = (r: Relation) => {
+    const x = r.data;
+    for (let k = 0; k < d.length; k++) d[k] |= x[k];
+  };
+  add(rf.seq(p.rw));
+  const wr = p.wr.seq(invrf);
+  const rr = rf.seq(p.rr).seq(invrf);
+  for (let i = 0; i < n; i++) {
+    wr.delete(i, i);
+    rr.delete(i, i);
+  }
+  add(wr);
+  add(rr);
+  if (!p.rmwTargets.isEmpty()) add(rf.restrictDomain(W).restrictRange(p.rmwTargets));
+  return out;
 }
 
 /** All strict total orders of each location's writes that contain base, as per-location order relations. */
@@ -386,10 +420,18 @@ function coGeneration(extra: NativeInstr[]): NativeInstr[] {
     {
       k: 'let',
       def: {
+        name: '%cos-po-loc-parts',
+        deps: ['po-loc', 'R', 'W'],
+        compute: (c, [poLoc, R, W]) => new VNative(poLocParts(asRel(poLoc, c.n), asSet(R, c.n), asSet(W, c.n))),
+      },
+    },
+    {
+      k: 'let',
+      def: {
         name: 'cobase',
-        deps: ['rf', 'po-loc', 'R', 'W', 'co0', 'id'],
-        compute: (c, [rf, poLoc, R, W, co0, id]) =>
-          coBase(c.n, asRel(rf, c.n), asRel(poLoc, c.n), asSet(R, c.n), asSet(W, c.n), asRel(co0, c.n), asRel(id, c.n)),
+        deps: ['rf', '%cos-po-loc-parts', 'W', 'co0'],
+        compute: (c, [rf, parts, W, co0]) =>
+          coBase(c.n, asRel(rf, c.n), (parts as VNative<PoLocParts>).v, asSet(W, c.n), asRel(co0, c.n)),
       },
     },
     { k: 'check', name: 'ConsCo', op: 'acyclic', dep: 'cobase' },

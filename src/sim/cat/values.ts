@@ -63,7 +63,13 @@ export class VPrim {
   ) {}
 }
 
-export type Value = EventSet | Relation | VEmpty | VEvent | VPair | VTag | VTuple | VSet | VClo | VPrim;
+/** An internal value of a natively provided library (never visible to model text by name). */
+export class VNative<T = unknown> {
+  readonly t = 'native';
+  constructor(readonly v: T) {}
+}
+
+export type Value = EventSet | Relation | VEmpty | VEvent | VPair | VTag | VTuple | VSet | VClo | VPrim | VNative;
 
 /** An error while evaluating the model on an execution (type mismatch, unbound name, …). */
 export class CatRuntimeError extends Error {
@@ -94,6 +100,8 @@ export function typeName(v: Value): string {
     case 'clo':
     case 'prim':
       return 'function';
+    case 'native':
+      return 'library value';
   }
 }
 
@@ -140,6 +148,8 @@ export function valueKey(v: Value): string {
     case 'clo':
     case 'prim':
       return 'fn:' + v.name;
+    case 'native':
+      return 'native';
   }
 }
 

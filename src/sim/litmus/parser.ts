@@ -374,6 +374,12 @@ function parseInitValue(ts: TokenStream): InitValue {
   }
   if (t.t === 'id') {
     ts.next();
+    // ATOMIC_INIT(n) and similar wrappers around a constant.
+    if (ts.accept('(')) {
+      const v = parseInitValue(ts);
+      ts.expect(')', `to close ${t.v}(`);
+      return v;
+    }
     return { loc: t.v };
   }
   return ts.fail(`expected an initial value, found ${ts.describe(t)}`);

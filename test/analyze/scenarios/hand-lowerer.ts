@@ -46,17 +46,17 @@ export function handLowerer(variant: Variant = {}): CoreLowerer {
         lines.push(L(`if (${p}last != ${p}used) {`, 'vring_interrupt', 2607));
         lines.push(L(`${p}broken = *${broken};`, 'vring_interrupt', 2612));
         lines.push(L(`if (${p}broken == 0) {`, 'vring_interrupt', 2612));
-        callee('vq->vq.callback');
+        callee('virtqueue.callback');
         lines.push({ text: '}' }, { text: '}' });
         if (variant.readyAcquire && variant.readyAcquire !== 'none') lines.push({ text: '}' });
         break;
       }
       case 'virtio_device_ready': {
         const F = 'include/linux/virtio_config.h';
-        callee('dev->config->get_status', ['dev'], `${p}status`);
+        callee('virtio_config_ops.get_status', ['dev'], `${p}status`);
         if (h) {
           if (!variant.noSyncInReady) {
-            if (req.callees['dev->config->synchronize_cbs']) callee('dev->config->synchronize_cbs', ['dev']);
+            if (req.callees['virtio_config_ops.synchronize_cbs']) callee('virtio_config_ops.synchronize_cbs', ['dev']);
             else lines.push(L('synchronize_rcu();', 'virtio_synchronize_cbs', 259, F));
           }
           use(broken, 'vqs_list_lock');
@@ -68,7 +68,7 @@ export function handLowerer(variant: Variant = {}): CoreLowerer {
             lines.push(L(`smp_store_release(${soft}, 1);`, 'virtio_device_ready', 287, F));
           }
         }
-        callee('dev->config->set_status', ['dev', `${p}status | 4`]);
+        callee('virtio_config_ops.set_status', ['dev', `${p}status | 4`]);
         break;
       }
       case 'virtio_reset_device': {
@@ -83,11 +83,11 @@ export function handLowerer(variant: Variant = {}): CoreLowerer {
           lines.push(L(`WRITE_ONCE(*${broken}, 1);`, 'virtio_break_device', 3063));
           lines.push(L('spin_unlock(vqs_list_lock);', 'virtio_break_device', 3065));
           if (!variant.noSyncInReset) {
-            if (req.callees['dev->config->synchronize_cbs']) callee('dev->config->synchronize_cbs', ['dev']);
+            if (req.callees['virtio_config_ops.synchronize_cbs']) callee('virtio_config_ops.synchronize_cbs', ['dev']);
             else lines.push(L('synchronize_rcu();', 'virtio_synchronize_cbs', 259, 'include/linux/virtio_config.h'));
           }
         }
-        callee('dev->config->reset', ['dev']);
+        callee('virtio_config_ops.reset', ['dev']);
         break;
       }
       case 'virtio_break_device': {

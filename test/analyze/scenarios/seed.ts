@@ -56,30 +56,46 @@ virtio_device_ready() or after virtio_reset_device().`,
       file: RING,
       find: '\tstruct vring_virtqueue *vq = to_vvq(_vq);\n\n\tif (!more_used(vq)) {\n\t\tpr_debug("virtqueue interrupt with no work for %p\\n", vq);',
       replace:
-        '\tstruct vring_virtqueue *vq = to_vvq(_vq);\n\n\tif (!virtio_irq_soft_enabled(_vq->vdev)) {\n\t\tdev_warn_once(&_vq->vdev->dev, "virtio vring IRQ raised before DRIVER_OK");\n\t\treturn IRQ_NONE;\n\t}\n\n\tif (!more_used(vq)) {\n\t\tpr_debug("virtqueue interrupt with no work for %p\\n", vq);',
+        '\tstruct vring_virtqueue *vq = to_vvq(_vq);\n\n\tif (!virtio_irq_soft_enabled(vq->vq.vdev)) {\n\t\tdev_warn_once(&vq->vq.vdev->dev, "vring IRQ raised before the driver is ready");\n\t\treturn IRQ_NONE;\n\t}\n\n\tif (!more_used(vq)) {\n\t\tpr_debug("virtqueue interrupt with no work for %p\\n", vq);',
     },
   ],
 };
 
+const readyEdits = [
+  {
+    file: CFG,
+    find: '\tvirtio_synchronize_cbs(dev);\n\t__virtio_unbreak_device(dev);\n#endif\n',
+    replace:
+      '\t__virtio_unbreak_device(dev);\n#endif\n\t/* Commit the driver setup before enabling the vq callbacks. */\n\tsmp_store_release(&dev->irq_soft_enabled, true);\n\n',
+  },
+  {
+    file: CORE,
+    find: 'void virtio_reset_device(struct virtio_device *dev)\n{\n#ifdef CONFIG_VIRTIO_HARDEN_NOTIFICATION\n',
+    replace:
+      'void virtio_reset_device(struct virtio_device *dev)\n{\n\t/* No callback may run once this returns. */\n\tWRITE_ONCE(dev->irq_soft_enabled, false);\n\tvirtio_synchronize_cbs(dev);\n\n#ifdef CONFIG_VIRTIO_HARDEN_NOTIFICATION\n',
+  },
+];
+
 const readyPatch = {
   subject: 'virtio: publish driver readiness with a release store',
-  body: `virtio_device_ready() no longer needs to synchronize with the
-callbacks: the smp_store_release() of irq_soft_enabled commits the
-driver's setup before callbacks are enabled. virtio_reset_device()
-clears the flag before synchronizing, so no callback runs after reset.`,
-  edits: [
-    {
-      file: CFG,
-      find: '\tvirtio_synchronize_cbs(dev);\n\t__virtio_unbreak_device(dev);\n#endif',
-      replace:
-        '\t__virtio_unbreak_device(dev);\n\t/* Commit the driver setup before enabling the vq callbacks. */\n\tsmp_store_release(&dev->irq_soft_enabled, true);\n#endif',
-    },
-    {
-      file: CORE,
-      find: '\tvirtio_break_device(dev);\n\tvirtio_synchronize_cbs(dev);\n#endif\n\n\tdev->config->reset(dev);',
-      replace: '\tWRITE_ONCE(dev->irq_soft_enabled, false);\n\tvirtio_break_device(dev);\n\tvirtio_synchronize_cbs(dev);\n#endif\n\n\tdev->config->reset(dev);',
-    },
-  ],
+  body: `Set irq_soft_enabled with smp_store_release() in virtio_device_ready(),
+which commits the driver's setup before callbacks are enabled, so the
+synchronize_cbs() there is no longer needed. virtio_reset_device()
+clears the flag and synchronizes, so no callback runs after reset.
+This works whether or not CONFIG_VIRTIO_HARDEN_NOTIFICATION is set.`,
+  edits: readyEdits,
+};
+
+/** v2 squashes the check and the publication: v1's 2/3 alone dropped every vring interrupt. */
+const useFlagPatch = {
+  subject: 'virtio: gate vring callbacks on the soft-enable flag',
+  body: `Check virtio_irq_soft_enabled() first thing in vring_interrupt() and
+return IRQ_NONE for an interrupt that arrives before the driver called
+virtio_device_ready() or after virtio_reset_device(). The flag is set
+with smp_store_release() in virtio_device_ready(), which commits the
+driver's setup, so the synchronize_cbs() there is no longer needed;
+virtio_reset_device() clears it and synchronizes.`,
+  edits: [...checkPatch.edits, ...readyEdits],
 };
 
 export function seedSeries(version: 1 | 2): SeriesSpec {
@@ -100,9 +116,11 @@ synchronize with the callbacks.${
 
 Changes since v1:
 - read the flag with smp_load_acquire(): a READ_ONCE() does not order
-  the callback's reads of the driver state after it (review of v1)`
+  the callback's reads of the driver state after it (review of v1)
+- squash v1 2/3 and 3/3: v1 2/3 alone dropped every vring interrupt,
+  so the series was not bisectable`
         : ''
     }`,
-    patches: [flagPatch(version === 2), checkPatch, readyPatch],
+    patches: version === 1 ? [flagPatch(false), checkPatch, readyPatch] : [flagPatch(true), useFlagPatch],
   };
 }

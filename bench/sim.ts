@@ -1,0 +1,166 @@
+// Benchmark of the sim engine: upstream litmus suites per test and whole-suite CLI runs, plus the RCU-chain family.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { ensureKernelSource } from '../src/analyze/kernel-source.js';
+import { loadModel, parseLitmus, runTest, type Model, type TestResult } from '../src/sim/index.js';
+import { litmusFiles, parseSuiteHeader, parseUpstreamResult } from '../test/sim/suite/expectations.js';
+import { benchChain } from '../test/sim/suite/rcu-chain.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const RUNS = 5;
+const CLI_RUNS = 3;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const round = (ms: number): number => Math.round(ms * 100) / 100;
+
+/** Runs one parsed test `RUNS` times in this process; the model is already loaded. */
+function timeTest(text: string, file: string, model: Model): { medianMs: number; result: TestResult } {
+  const test = parseLitmus(text, file);
+  const times: number[] = [];
+  let result: TestResult | undefined;
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    result = runTest(test, model, {});
+    times.push(performance.now() - t0);
+  }
+  return { medianMs: round(median(times)), result: result! };
+}
+
+/** One `ringside litmus` process over all files, start-up and model load included. */
+function timeCli(modelDir: string, files: string[]): { medianMs: number; runsMs: number[]; exitCode: number | null } {
+  const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const runs: number[] = [];
+  let exitCode: number | null = null;
+  for (let i = 0; i < CLI_RUNS; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [tsx, join(repoRoot, 'src', 'cli.ts'), 'litmus', '--model', modelDir, ...files], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    runs.push(round(performance.now() - t0));
+    exitCode = r.status;
+  }
+  return { medianMs: round(median(runs)), runsMs: runs, exitCode };
+}
+
+export default async function run(emit: (record: object) => void): Promise<void> {
+  const summary: Record<string, object> = {};
+
+  for (const version of ['6.12', '6.1'] as const) {
+    const suite = `${version}-upstream`;
+    const modelDir = join(await ensureKernelSource(version), 'tools', 'memory-model');
+    const t0 = performance.now();
+    const model = await loadModel(modelDir);
+    const loadMs = round(performance.now() - t0);
+    const testDir = join(modelDir, 'litmus-tests');
+    const files = readdirSync(testDir)
+      .filter((f) => f.endsWith('.litmus'))
+      .sort()
+      .map((f) => join(testDir, f));
+
+    let total = 0;
+    let candidates = 0;
+    let consistent = 0;
+    const mismatches: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const name = file.slice(testDir.length + 1).replace(/\.litmus$/, '');
+      const want = parseUpstreamResult(text, file);
+      try {
+        const { medianMs, result } = timeTest(text, file, model);
+        total += medianMs;
+        candidates += result.candidates;
+        consistent += result.consistent;
+        const match = want !== undefined && want.observation === result.observation && !result.inconclusive;
+        if (!match) mismatches.push(name);
+        emit({
+          bench: 'sim',
+          suite,
+          test: name,
+          medianMs,
+          candidates: result.candidates,
+          consistent: result.consistent,
+          observation: result.observation,
+          expected: want?.observation,
+          match,
+          ...(result.inconclusive ? { inconclusive: result.inconclusive.reason } : {}),
+        });
+      } catch (e) {
+        mismatches.push(name);
+        emit({ bench: 'sim', suite, test: name, error: (e as Error).message });
+      }
+    }
+    const cli = timeCli(modelDir, files);
+    emit({ bench: 'sim', suite, wholeSuiteCli: true, tests: files.length, medianMs: cli.medianMs, runsMs: cli.runsMs, exitCode: cli.exitCode });
+    summary[suite] = {
+      tests: files.length,
+      modelLoadMs: loadMs,
+      sumOfMediansMs: round(total),
+      candidates,
+      consistent,
+      consistentRatio: candidates ? round(consistent / candidates) : 0,
+      wholeSuiteCliMedianMs: cli.medianMs,
+      mismatches,
+    };
+  }
+
+  // Our own suite under 6.12: one summary record (per-test records would drown the upstream ones).
+  {
+    const modelDir = join(await ensureKernelSource('6.12'), 'tools', 'memory-model');
+    const model = await loadModel(modelDir);
+    let total = 0;
+    let candidates = 0;
+    let consistent = 0;
+    const mismatches: string[] = [];
+    const files = litmusFiles(join(repoRoot, 'test', 'sim', 'suite', 'litmus'));
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const want = parseSuiteHeader(text, file).byVersion['6.12'];
+      if (!want) continue;
+      const { medianMs, result } = timeTest(text, file, model);
+      total += medianMs;
+      candidates += result.candidates;
+      consistent += result.consistent;
+      if (result.observation !== want.observation || result.inconclusive) mismatches.push(file.slice(repoRoot.length + 1));
+    }
+    summary['6.12-own'] = { tests: files.length, sumOfMediansMs: round(total), candidates, consistent, mismatches };
+  }
+
+  // RCU chains: N threads, GPs spread around the cycle, just enough to forbid or one too few.
+  const modelDir = join(await ensureKernelSource('6.12'), 'tools', 'memory-model');
+  const model = await loadModel(modelDir);
+  const perN: object[] = [];
+  for (let n = 2; n <= 8; n++) {
+    for (const kind of ['forbidden', 'allowed'] as const) {
+      const chain = benchChain(n, kind);
+      const { medianMs, result } = timeTest(chain.text, `${chain.name}.litmus`, model);
+      const match = result.observation === chain.expected && !result.inconclusive;
+      emit({
+        bench: 'sim',
+        suite: 'rcu-chain',
+        test: chain.name,
+        n,
+        gps: chain.gps,
+        readers: chain.readers,
+        medianMs,
+        candidates: result.candidates,
+        consistent: result.consistent,
+        observation: result.observation,
+        expected: chain.expected,
+        match,
+      });
+      perN.push({ n, kind, medianMs, candidates: result.candidates, match });
+    }
+  }
+  summary['rcu-chain'] = perN;
+  emit({ bench: 'sim', summary: true, ...summary });
+}
