@@ -1,4 +1,5 @@
 // Findings → Review: applies the series, runs the scenarios its hunks touch at base, every bisection point and patched, and classifies.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Series, Patch } from '../ingest/types.js';
@@ -8,10 +9,10 @@ import { classify, lineProvenance, type Finding, type PatchRef, type PointRun, t
 import { checkTransportFacts } from './env/transport.js';
 import type { BaseTree } from './tree.js';
 import { SCENARIOS } from './scenarios/index.js';
-import { makeLowerer } from './scenarios/lowering.js';
-import { DEFAULT_BOUNDS, execute, prepare } from './scenarios/run.js';
+import { locateByText, makeLowerer } from './scenarios/lowering.js';
+import { DEFAULT_BOUNDS, execute, prepare, type Prepared } from './scenarios/run.js';
 import type { SourceSite } from './scenarios/litmus-builder.js';
-import type { CoreLowerer, FunctionRange, Scenario, ScenarioRun } from './scenarios/types.js';
+import type { CoreLowerer, FunctionRange, InstanceChoice, Scenario, ScenarioRun } from './scenarios/types.js';
 
 export interface ReviewOptions {
   /** Run every scenario, not only those whose code the series touches. */
@@ -65,17 +66,56 @@ function patchRefFor(series: Series, point: number): PatchRef | undefined {
   return p ? { index: point, total: series.patches.length, subject: p.subject.title } : undefined;
 }
 
-/** Lowerers per bisection point, built on first use. */
+/** Lowerers per bisection point, built on first use and shared by points whose core files are identical. */
 class PointLowerers {
   private cache = new Map<number, Promise<CoreLowerer>>();
+  private byContent = new Map<string, Promise<CoreLowerer>>();
+  private prepared = new Map<string, Prepared>();
   constructor(private points: BisectionPoint[]) {}
   get(point: number): Promise<CoreLowerer> {
     let l = this.cache.get(point);
     if (!l) {
-      l = makeLowerer(this.points[point].files);
+      const files = this.points[point].files;
+      const h = createHash('sha1');
+      for (const [k, v] of [...files].sort(([a], [b]) => a.localeCompare(b))) h.update(k).update('\0').update(v).update('\0');
+      const key = h.digest('hex');
+      l = this.byContent.get(key);
+      if (!l) {
+        l = makeLowerer(files);
+        this.byContent.set(key, l);
+      }
       this.cache.set(point, l);
     }
     return l;
+  }
+  /** A scenario instance built at a point, once. */
+  async prepare(point: number, sc: Scenario, choice: InstanceChoice): Promise<Prepared> {
+    const key = `${point}|${sc.id}|${choice.label}`;
+    let p = this.prepared.get(key);
+    if (!p) {
+      p = prepare(sc, choice, await this.get(point));
+      this.prepared.set(key, p);
+    }
+    return p;
+  }
+  /** The code of the given functions at a point, comments and blank space removed: equal means same lowering. */
+  codeOf(point: number, fns: Iterable<string>): string {
+    const files = this.points[point].files;
+    const parts: string[] = [];
+    for (const fn of [...fns].sort()) {
+      const r = locateByText(files, fn);
+      if (!r) {
+        parts.push(`${fn}:absent`);
+        continue;
+      }
+      const text = (files.get(r.file) ?? '').split('\n').slice(r.start - 1, r.end).join('\n');
+      parts.push(`${fn}:` + text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/.*$/gm, ' ').replace(/\s+/g, ' '));
+    }
+    return parts.join('\n');
+  }
+  /** Where a function is at a point, from the text (no parse needed). */
+  locate(point: number, fn: string): FunctionRange | undefined {
+    return locateByText(this.points[point].files, fn);
   }
 }
 
@@ -96,14 +136,12 @@ async function touchingPatches(
   for (let i = 1; i < points.length; i++) {
     const patch: Patch | undefined = series.patches[i - 1];
     if (!patch) continue;
-    const before = await lowerers.get(i - 1);
-    const after = await lowerers.get(i);
     for (const f of patch.files) {
       if (!f.analysed) continue;
       for (const h of f.hunks) {
         for (const fn of fns) {
-          const b = before.locate(fn);
-          const a = after.locate(fn);
+          const b = lowerers.locate(i - 1, fn);
+          const a = lowerers.locate(i, fn);
           const hitOld = b && b.file === f.oldPath && overlaps([h.oldStart, h.oldStart + Math.max(h.oldLines, 1) - 1], [b.start, b.end]);
           const hitNew = a && a.file === f.newPath && overlaps([h.newStart, h.newStart + Math.max(h.newLines, 1) - 1], [a.start, a.end]);
           // A function the series adds (absent before) counts when the scenario ends up inlining it.
@@ -200,9 +238,8 @@ export async function reviewSeries(series: Series, tree: BaseTree, opts: ReviewO
     // Which functions the scenario inlines at base and at the end (a series may add helpers).
     const inlined = new Set<string>();
     for (const pt of [0, last]) {
-      const lw = await lowerers.get(pt);
       for (const h of hardens)
-        for (const ch of sc.choices(h)) prepare(sc, ch, lw).built?.functions.forEach((f: FunctionRange) => inlined.add(f.fn));
+        for (const ch of sc.choices(h)) (await lowerers.prepare(pt, sc, ch)).built?.functions.forEach((f: FunctionRange) => inlined.add(f.fn));
     }
     const touches = await touchingPatches(sc, series, points, lowerers, inlined);
     const touchedBy = [...new Set(touches.map((t) => t.patch))];
@@ -219,13 +256,20 @@ export async function reviewSeries(series: Series, tree: BaseTree, opts: ReviewO
         const runs: PointRun[] = [];
         let prevText: string | undefined;
         let prevRun: ScenarioRun | undefined;
+        let prevCode: string | undefined;
         for (const pt of runPoints) {
-          const lw = await lowerers.get(pt);
-          const prepared = prepare(sc, choice, lw);
+          // Code of the inlined functions unchanged (comments and spacing aside): same test, same verdict.
+          const code = lowerers.codeOf(pt, inlined);
           let run: ScenarioRun;
-          if (prepared.litmus && prevRun && prevText === prepared.litmus.text) run = { ...prevRun, executions: 0, timeMs: 0 };
-          else run = await execute(prepared, modelDir, bounds);
-          prevText = prepared.litmus?.text;
+          if (prevRun && code === prevCode && pt !== last) {
+            run = { ...prevRun, executions: 0, timeMs: 0 };
+          } else {
+            const prepared = await lowerers.prepare(pt, sc, choice);
+            if (prepared.litmus && prevRun && prevText === prepared.litmus.text) run = { ...prevRun, executions: 0, timeMs: 0 };
+            else run = await execute(prepared, modelDir, bounds);
+            prevText = prepared.litmus?.text;
+          }
+          prevCode = code;
           prevRun = run;
           attributeSites(run.sites, provenance[pt], series);
           for (const t of run.trace ?? []) if (t.site) attributeSites([t.site], provenance[pt], series);

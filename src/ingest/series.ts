@@ -181,6 +181,29 @@ export function groupSeries(records: Iterable<MailRecord>): SeriesFamily[] {
     }
   }
 
+  // Series sent without threading (git send-email --no-thread): the same sender's numbered patches of
+  // one version and size, with no thread headers, sent minutes apart, are one send.
+  const loose = new Map<string, MailRecord[]>();
+  for (const r of patchish) {
+    if (r.inReplyTo || r.references.length || (r.info.total ?? 1) <= 1) continue;
+    const key = `${r.fromAddress}\0${r.info.version}\0${r.info.total}\0${r.info.isRfc}`;
+    const list = loose.get(key) ?? [];
+    list.push(r);
+    loose.set(key, list);
+  }
+  for (const list of loose.values()) {
+    list.sort((a, b) => a.time - b.time);
+    let cluster = new Set<number>();
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
+      const c = r.info.counter ?? 1;
+      const prev = list[i - 1];
+      if (prev && r.time - prev.time <= 10 * 60_000 && !cluster.has(c)) uf.union(r.messageId, prev.messageId);
+      else cluster = new Set();
+      cluster.add(c);
+    }
+  }
+
   const families = new Map<string, SeriesFamily>();
   const familyOf = new Map<string, SeriesFamily>();
   for (const r of patchish) {
@@ -445,7 +468,7 @@ export function selectFamily(families: SeriesFamily[], sel: Selection): { family
   let version: number | undefined = sel.version;
   const s = sel.series?.trim();
   if (s) {
-    const id = s.replace(/^<|>$/g, '').replace(/^(https?:\/\/[^/]+\/[^/]+\/|id:)/, '').replace(/\/.*$/, '');
+    const id = messageIdFromSelector(s);
     if (id.includes('@')) {
       for (const f of families) {
         for (const v of f.versions.values()) {
@@ -508,4 +531,14 @@ function ranges(ns: number[]): string[] {
     i = j + 1;
   }
   return out;
+}
+
+/** "<id>", "id", "id:id", or a lore / patch.msgid.link URL → the bare Message-ID. */
+export function messageIdFromSelector(sel: string): string {
+  let s = sel.trim();
+  if (/^https?:\/\//i.test(s)) {
+    const seg = s.split(/[/?#]/).map((x) => { try { return decodeURIComponent(x); } catch { return x; } }).find((x) => x.includes('@'));
+    if (seg) s = seg;
+  }
+  return s.replace(/^id:/i, '').replace(/^<|>$/g, '');
 }

@@ -94,6 +94,8 @@ interface St {
   rmw: [number, number][];
   ctrlTaint: number[];
   instr: number;
+  /** Events every new event of the current instruction follows (the leading fence of a full-barrier RMW). */
+  instrPreds: number[];
   cutoff?: { line: number };
 }
 
@@ -109,6 +111,7 @@ function clone(st: St): St {
     rmw: st.rmw.slice(),
     ctrlTaint: st.ctrlTaint,
     instr: st.instr,
+    instrPreds: st.instrPreds,
     cutoff: st.cutoff,
   };
 }
@@ -168,6 +171,7 @@ export function threadPaths(th: ThreadAst, ctx0: ThreadContext, maxPaths = 100_0
     rmw: [],
     ctrlTaint: [],
     instr: 0,
+    instrPreds: [],
   };
   const out: Path[] = [];
   execList(th.body, 0, st, ctx, (s) => {
@@ -349,7 +353,7 @@ function emit(
   preds: number[] = [],
 ): number {
   const i = st.events.length;
-  const same = union(addrTaint, preds).filter((p) => st.events[p].instr === st.instr);
+  const same = union(union(addrTaint, preds), st.instrPreds).filter((p) => st.events[p].instr === st.instr);
   st.events.push({ ...ev, instr: st.instr, preds: same, line: ctx.line, text: ctx.text });
   for (const r of addrTaint) st.addr.push([r, i]);
   for (const r of st.ctrlTaint) st.ctrl.push([r, i]);
@@ -377,10 +381,6 @@ function emitLock(st: St, ctx: Ctx, loc: string, cls: LockClass, addrTaint: numb
   return emit(st, ctx, { kind, loc, tags: [cls], lockClass: cls }, addrTaint, preds);
 }
 
-/** Puts `first` before the given events of the current instruction (and, through them, what follows). */
-function precede(st: St, first: number, evs: number[]): void {
-  for (const e of evs) if (st.events[e].instr === st.instr && !st.events[e].preds.includes(first)) st.events[e].preds.push(first);
-}
 
 /** Resolves an address value to a location, forking over the test's locations when it is not known yet. */
 function withLoc(a: SV, st: St, ctx: Ctx, k: (st: St, loc: string) => void): void {
@@ -476,7 +476,26 @@ function opOf(ctx: Ctx, a: Expr): string {
   return a.op;
 }
 
-/** Emits an RMW's events: optional full fences around R* and W*, the rmw pair, and the deps. */
+/**
+ * Runs `body` (the operands' evaluation and the RMW's own accesses) between the two fences a
+ * full-barrier RMW has in herd's lkmmv1: the first precedes everything the RMW does, the second
+ * follows it all.
+ */
+function fenced(ann: string | undefined, st: St, ctx: Ctx, body: (st: St, k: K) => void, k: K): void {
+  if (ann !== 'mb') return body(st, k);
+  const f1 = emitFence(st, ctx, 'mb');
+  const saved = st.instrPreds;
+  st.instrPreds = union(saved, [f1]);
+  body(st, (st1, v) => {
+    const mine = [];
+    for (let i = f1; i < st1.events.length; i++) if (st1.events[i].instr === st1.instr) mine.push(i);
+    st1.instrPreds = saved;
+    emitFence(st1, ctx, 'mb', mine);
+    k(st1, v);
+  });
+}
+
+/** An RMW's read and write (R* then W*, an rmw pair); annotations other than mb pick their tags. */
 function rmwEvents(
   st: St,
   ctx: Ctx,
@@ -485,23 +504,13 @@ function rmwEvents(
   addrT: number[],
   rtagOverride: string | undefined,
   wval: (r: SV) => SV,
-  argT: number[] = [],
 ): { r: SV; ri: number; wi: number } {
-  const mb = ann === 'mb';
-  let f1 = -1;
-  if (mb) {
-    // The leading fence comes before everything the RMW does, its operands' evaluation included.
-    f1 = emitFence(st, ctx, 'mb');
-    precede(st, f1, union(addrT, argT));
-  }
-  const before = f1 >= 0 ? [f1] : [];
   const rtag = rtagOverride ?? (ann === 'acquire' ? 'acquire' : 'once');
   const wtag = ann === 'release' ? 'release' : 'once';
-  const r = emitRead(st, ctx, loc, [rtag], addrT, true, before);
+  const r = emitRead(st, ctx, loc, [rtag], addrT, true);
   const ri = r.t[0];
-  const wi = emitWrite(st, ctx, loc, [wtag], wval(r), addrT, true, [ri, ...before]);
+  const wi = emitWrite(st, ctx, loc, [wtag], wval(r), addrT, true, [ri]);
   st.rmw.push([ri, wi]);
-  if (mb) emitFence(st, ctx, 'mb', union([wi, ri, f1], union(addrT, argT)));
   return { r, ri, wi };
 }
 
@@ -534,30 +543,48 @@ function evalPrim(e: Extract<Expr, { k: 'prim' }>, st: St, ctx: Ctx, k: K): void
     }
     case '__xchg': {
       argCount(ctx, e, 2);
-      return evalE(e.args[0], st, ctx, (st1, av) =>
-        evalE(e.args[1], st1, ctx, (st2, v) =>
-          withLoc(av, st2, ctx, (st3, loc) => {
-            const { r } = rmwEvents(st3, ctx, loc, tag, av.t, undefined, () => v, v.t);
-            k(st3, r);
-          }),
-        ),
+      return fenced(
+        tag,
+        st,
+        ctx,
+        (st0, k0) =>
+          evalE(e.args[0], st0, ctx, (st1, av) =>
+            evalE(e.args[1], st1, ctx, (st2, v) =>
+              withLoc(av, st2, ctx, (st3, loc) => {
+                const { r } = rmwEvents(st3, ctx, loc, tag, av.t, undefined, () => v);
+                k0(st3, r);
+              }),
+            ),
+          ),
+        k,
       );
     }
     case '__cmpxchg': {
       argCount(ctx, e, 3);
-      return evalList(e.args, st, ctx, (st1, [av, oldv, newv]) =>
+      // Success: the value read equals the expected one, and the new value is stored (fenced for mb).
+      const s1 = clone(st);
+      fenced(
+        tag,
+        s1,
+        ctx,
+        (st0, k0) =>
+          evalList(e.args, st0, ctx, (st1, [av, oldv, newv]) =>
+            withLoc(av, st1, ctx, (st2, loc) => {
+              const okVar: Sym = { k: 'v', id: st2.nVars };
+              st2.constraints.push({ s: bin('==', okVar, oldv.s), want: true, line: ctx.line });
+              const { r } = rmwEvents(st2, ctx, loc, tag, av.t, undefined, () => newv);
+              k0(st2, r);
+            }),
+          ),
+        k,
+      );
+      // Failure: a lone read (herd's lkmmv1 marks it once), which saw another value.
+      const s2 = clone(st);
+      return evalList(e.args, s2, ctx, (st1, [av, oldv]) =>
         withLoc(av, st1, ctx, (st2, loc) => {
-          // Success: the value read equals the expected one, and the new value is stored.
-          const s1 = clone(st2);
-          const okCons = { k: 'v', id: s1.nVars } as Sym;
-          s1.constraints.push({ s: bin('==', okCons, oldv.s), want: true, line: ctx.line });
-          const { r } = rmwEvents(s1, ctx, loc, tag, av.t, undefined, () => newv, union(oldv.t, newv.t));
-          k(s1, r);
-          // Failure: a lone read (herd's lkmmv1 marks it once), which saw another value.
-          const s2 = clone(st2);
-          const r2 = emitRead(s2, ctx, loc, ['once'], av.t, true);
-          s2.constraints.push({ s: bin('==', r2.s, oldv.s), want: false, line: ctx.line });
-          k(s2, r2);
+          const r2 = emitRead(st2, ctx, loc, ['once'], av.t, true);
+          st2.constraints.push({ s: bin('==', r2.s, oldv.s), want: false, line: ctx.line });
+          k(st2, r2);
         }),
       );
     }
@@ -566,28 +593,26 @@ function evalPrim(e: Extract<Expr, { k: 'prim' }>, st: St, ctx: Ctx, k: K): void
     case '__atomic_fetch_op': {
       argCount(ctx, e, 3);
       const op = opOf(ctx, e.args[1]);
-      return evalE(e.args[0], st, ctx, (st1, av) =>
-        evalE(e.args[2], st1, ctx, (st2, v) =>
-          withLoc(av, st2, ctx, (st3, loc) => {
-            const plain = e.name === '__atomic_op';
-            let neu: SV = c0;
-            const { r } = rmwEvents(
-              st3,
-              ctx,
-              loc,
-              plain ? undefined : tag,
-              av.t,
-              plain ? 'noreturn' : undefined,
-              (rv) => {
-                neu = { s: bin(op, rv.s, v.s), t: union(rv.t, v.t) };
-                return neu;
-              },
-              v.t,
-            );
-            if (plain) return k(st3, c0);
-            k(st3, e.name === '__atomic_fetch_op' ? r : neu);
-          }),
-        ),
+      const plain = e.name === '__atomic_op';
+      return fenced(
+        plain ? undefined : tag,
+        st,
+        ctx,
+        (st0, k0) =>
+          evalE(e.args[0], st0, ctx, (st1, av) =>
+            evalE(e.args[2], st1, ctx, (st2, v) =>
+              withLoc(av, st2, ctx, (st3, loc) => {
+                let neu: SV = c0;
+                const { r } = rmwEvents(st3, ctx, loc, plain ? undefined : tag, av.t, plain ? 'noreturn' : undefined, (rv) => {
+                  neu = { s: bin(op, rv.s, v.s), t: union(rv.t, v.t) };
+                  return neu;
+                });
+                if (plain) return k0(st3, c0);
+                k0(st3, e.name === '__atomic_fetch_op' ? r : neu);
+              }),
+            ),
+          ),
+        k,
       );
     }
     case '__lock':

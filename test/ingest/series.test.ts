@@ -143,3 +143,56 @@ describe('assembleSeries over several inputs', () => {
     expect(d!.problems[0]!.message).toMatch(/v2 patch 2\/2 sent 2 times/);
   });
 });
+
+describe('assembly edge cases', () => {
+  function mail(id: string, subject: string, date: string, extra: Partial<Message> = {}): Message {
+    return {
+      origin: { source: 'mem', index: 1 },
+      messageId: id,
+      references: [],
+      from: 'Ana Ruiz <ana@example.org>',
+      fromAddress: 'ana@example.org',
+      to: [],
+      cc: [],
+      subject,
+      date,
+      body: `Text.\n\nSigned-off-by: Ana Ruiz <ana@example.org>\n---\ndiff --git a/drivers/virtio/virtio.c b/drivers/virtio/virtio.c\n--- a/drivers/virtio/virtio.c\n+++ b/drivers/virtio/virtio.c\n@@ -1,1 +1,1 @@\n-a\n+${id}\n`,
+      attachments: [],
+      ...extra,
+    };
+  }
+
+  it('groups an unthreaded send (--no-thread) by sender, version, size and time', async () => {
+    const all = await assembleSeries([
+      mail('a1@x', '[PATCH v2 1/3] one', '2021-06-01T10:00:00Z'),
+      mail('a2@x', '[PATCH v2 2/3] two', '2021-06-01T10:00:01Z'),
+      mail('a3@x', '[PATCH v2 3/3] three', '2021-06-01T10:00:02Z'),
+      // a day later: another send, not the same one
+      mail('b1@x', '[PATCH 1/3] other', '2021-06-02T10:00:00Z'),
+    ]);
+    expect(all.map((s) => [s.version, s.patches.length, s.problems.map((p) => p.kind)])).toEqual([
+      [2, 3, []],
+      [1, 1, ['missing-patch']],
+    ]);
+  });
+
+  it('a reply with a diff is discussion, not a patch; a [PATCH] without Re: but no diff is a patch with no-diff', async () => {
+    const all = await assembleSeries([
+      mail('p1@x', '[PATCH] fix', '2021-06-01T10:00:00Z'),
+      mail('r1@x', 'Re: [PATCH] fix', '2021-06-01T11:00:00Z', { inReplyTo: 'p1@x', references: ['p1@x'], from: 'Rev <rev@x.org>', fromAddress: 'rev@x.org' }),
+    ]);
+    expect(all).toHaveLength(1);
+    expect(all[0]!.patches).toHaveLength(1);
+    expect(all[0]!.discussion.map((d) => d.messageId)).toEqual(['r1@x']);
+    const [nd] = await assembleSeries([mail('n@x', '[PATCH] empty', '2021-06-01T10:00:00Z', { body: 'Nothing.\n' })]);
+    expect(nd!.problems.map((p) => p.kind)).toEqual(['no-diff']);
+  });
+
+  it('takes Message-IDs from lore and patch.msgid.link URLs', async () => {
+    const { messageIdFromSelector } = await import('../../src/ingest/series.js');
+    expect(messageIdFromSelector('https://lore.kernel.org/virtualization/20210607100000.2000-1-ana@example.org/')).toBe('20210607100000.2000-1-ana@example.org');
+    expect(messageIdFromSelector('https://patch.msgid.link/a1%40x')).toBe('a1@x');
+    expect(messageIdFromSelector('<a1@x>')).toBe('a1@x');
+    expect(messageIdFromSelector('id:a1@x')).toBe('a1@x');
+  });
+});

@@ -181,6 +181,8 @@ type AVal =
   | { k: 'locptr'; loc: string }
   | { k: 'fn'; name: string }
   | { k: 'fnptr'; keys: string[]; text: string }
+  /** `&local` of a scalar local: writes through it (out-parameters) update the owner's environment. */
+  | { k: 'ref'; env: Env; name: string; reg?: string }
   | { k: 'unknown'; why: string };
 
 /** A shared place: a scalar field (or global) that reads and writes go to. */
@@ -193,6 +195,8 @@ interface Place {
 }
 
 type Env = Map<string, AVal>;
+/** A local variable; `ref` when it is reached through a pointer from another function (`*addr = …`). */
+type LocalPlace = { local: string; ref?: Extract<AVal, { k: 'ref' }> };
 type K = (env: Env, out: LStmt[]) => void;
 
 interface FnFrame {
@@ -312,7 +316,7 @@ class Lowerer {
   // ---- places and values -----------------------------------------------------------------------
 
   /** Resolves an lvalue expression to a shared place, or to an object / local. */
-  place(n: SyntaxNode, env: Env, out: LStmt[]): Place | { local: string } | AVal {
+  place(n: SyntaxNode, env: Env, out: LStmt[]): Place | LocalPlace | AVal {
     switch (n.type) {
       case 'parenthesized_expression':
         return this.place(kids(n)[0], env, out);
@@ -387,6 +391,7 @@ class Lowerer {
         const arg = n.childForFieldName('argument')!;
         if (op === '*') {
           const v = this.value(arg, env, out);
+          if (v.k === 'ref') return { local: v.name, ref: v };
           if (v.k === 'locptr') return { loc: v.loc };
           if (v.k === 'obj') return { loc: v.path, obj: { path: v.path, type: v.type } };
           return this.unsup(`dereference of ${arg.text}`, n);
@@ -398,12 +403,16 @@ class Lowerer {
     }
   }
 
+  lget(p: LocalPlace, env: Env): AVal | undefined {
+    return (p.ref?.env ?? env).get(p.local);
+  }
+
   /** The object an expression designates when it is the base of `->`/`.`: pointer fields are not loaded. */
   baseObject(n: SyntaxNode, env: Env, out: LStmt[]): AVal {
     if (n.type === 'parenthesized_expression') return this.baseObject(kids(n)[0], env, out);
     if (n.type === 'field_expression' || n.type === 'subscript_expression' || (n.type === 'pointer_expression' && n.child(0)?.text === '*')) {
       const p = this.place(n, env, out);
-      if ('local' in p) return env.get(p.local) ?? this.unsup(`local ${n.text}`, n);
+      if ('local' in p) return this.lget(p, env) ?? this.unsup(`local ${n.text}`, n);
       if ('k' in p) return p;
       if (p.obj) return { k: 'obj', path: p.obj.path, type: p.obj.type };
       return { k: 'obj', path: p.loc };
@@ -487,7 +496,7 @@ class Lowerer {
       case 'field_expression':
       case 'subscript_expression': {
         const p = this.place(n, env, out);
-        if ('local' in p) return env.get(p.local)!;
+        if ('local' in p) return this.lget(p, env)!;
         if ('k' in p) return p;
         return this.readPlace(p, n, out);
       }
@@ -495,7 +504,7 @@ class Lowerer {
         const fn = n.childForFieldName('function');
         if (fn?.type === 'identifier' && VRING_EVENT_MACROS[fn.text]) {
           const p = this.place(n, env, out);
-          if ('local' in p || 'k' in p) return 'local' in p ? env.get(p.local)! : p;
+          if ('local' in p || 'k' in p) return 'local' in p ? this.lget(p, env)! : p;
           return this.readPlace(p, n, out);
         }
         return this.call(n, env, out);
@@ -505,13 +514,17 @@ class Lowerer {
         const arg = n.childForFieldName('argument')!;
         if (op === '&') {
           const p = this.place(arg, env, out);
-          if ('local' in p) return env.get(p.local) ?? this.unsup(`address of local ${arg.text}`, n);
+          if ('local' in p) {
+            const lv = this.lget(p, env);
+            if (!lv || lv.k === 'val' || lv.k === 'unknown') return { k: 'ref', env: p.ref?.env ?? env, name: p.local };
+            return lv;
+          }
           if ('k' in p) return p;
           if (p.obj) return { k: 'obj', path: p.obj.path, type: p.obj.type };
           return { k: 'locptr', loc: p.loc };
         }
         const p = this.place(n, env, out);
-        if ('local' in p || 'k' in p) return 'local' in p ? env.get(p.local)! : p;
+        if ('local' in p || 'k' in p) return 'local' in p ? (this.lget(p, env) ?? this.unsup(`read of ${n.text}`, n)) : p;
         return this.readPlace(p, n, out);
       }
       case 'cast_expression': {
@@ -584,7 +597,7 @@ class Lowerer {
 
   toScalar(v: AVal, n: SyntaxNode): LExpr {
     if (v.k === 'val') return v.e;
-    if (v.k === 'obj' || v.k === 'fnptr' || v.k === 'fn' || v.k === 'locptr') return C(1); // a non-NULL pointer
+    if (v.k === 'obj' || v.k === 'fnptr' || v.k === 'fn' || v.k === 'locptr' || v.k === 'ref') return C(1); // a non-NULL pointer
     // An unknown that already produced an unsupported entry is not reported again at each use.
     if (!this.unsupported.some((u) => u.construct === v.why)) {
       if (v.why.startsWith('parameter ')) {
@@ -651,13 +664,22 @@ class Lowerer {
     const p = this.place(lhs, env, out);
     let v = this.value(rhs, env, out);
     if (op !== '=') {
-      const cur = 'local' in p ? env.get(p.local)! : 'k' in p ? p : this.readPlace(p, lhs, out);
+      const cur = 'local' in p ? (this.lget(p, env) ?? { k: 'unknown', why: `${lhs.text} used before it is set` }) : 'k' in p ? p : this.readPlace(p, lhs, out);
       const bop = op.slice(0, -1);
       const l = this.toScalar(cur, lhs);
       const r = this.toScalar(v, rhs);
       v = { k: 'val', e: l.k === 'const' && r.k === 'const' && foldBin(bop, l.v, r.v) !== undefined ? C(foldBin(bop, l.v, r.v)!) : { k: 'bin', op: bop, l, r } };
     }
     if ('local' in p) {
+      if (p.ref) {
+        // An out-parameter: every path that writes it assigns one register, which the owner then reads.
+        if (v.k === 'val') {
+          p.ref.reg ??= this.fresh();
+          this.emit(out, { k: 'assign', reg: p.ref.reg, value: v.e, src: this.site(n) });
+          p.ref.env.set(p.local, { k: 'val', e: { k: 'reg', name: p.ref.reg } });
+        } else p.ref.env.set(p.local, v);
+        return v;
+      }
       const t = this.localTypes.get(`${this.stack.length}:${p.local}`);
       if (t && v.k === 'val') v = { k: 'val', e: narrow(t, v.e) };
       env.set(p.local, v);
@@ -687,8 +709,9 @@ class Lowerer {
     const prefix = n.child(0)!.type !== arg.type || n.child(0)!.text !== arg.text;
     const p = this.place(arg, env, out);
     const bop = op === '++' ? '+' : '-';
+    if ('local' in p && p.ref) return this.unsup(`update through pointer ${arg.text}`, n);
     if ('local' in p) {
-      const old = this.toScalar(env.get(p.local)!, arg);
+      const old = this.toScalar(env.get(p.local) ?? { k: 'unknown', why: `${arg.text} used before it is set` }, arg);
       const nv: LExpr = old.k === 'const' ? C(bop === '+' ? old.v + 1 : old.v - 1) : { k: 'bin', op: bop, l: old, r: C(1) };
       env.set(p.local, { k: 'val', e: nv });
       return { k: 'val', e: prefix ? nv : old };

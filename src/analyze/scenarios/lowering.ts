@@ -75,7 +75,9 @@ export async function makeLowerer(files: Map<string, string>): Promise<CoreLower
     for (const [expr, v] of Object.entries(req.constants)) if (!expr.includes('->config->') && expr !== 'drv') fixed[flattenLoc(expr)] = v;
     const keepPrefixes = req.keepFields?.map(flattenLoc);
     const opts: LowerOptions = {
-      config: req.config,
+      // Every symbol the files test is given (off unless the scenario sets it), so the front-end's
+      // all-off parse is reused for the hardening-off setting.
+      config: { ...Object.fromEntries(prog.configSymbols.map((c) => [c, false])), ...req.config },
       instances: INSTANCES,
       calls,
       fixed,
@@ -148,4 +150,28 @@ export async function makeLowerer(files: Map<string, string>): Promise<CoreLower
       return f ? { fn: f.name, file: f.file, start: f.startLine, end: f.endLine } : undefined;
     },
   };
+}
+
+/** A function definition's line range found from the text: its header at the start of a line, then the matching brace. */
+export function locateByText(files: Map<string, string>, fn: string): FunctionRange | undefined {
+  const head = new RegExp(`^[A-Za-z_].*\\b${fn}\\s*\\(`);
+  for (const [file, text] of files) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (!head.test(lines[i]) || /;\s*$/.test(lines[i]) || lines[i].startsWith('#')) continue;
+      let depth = 0;
+      let opened = false;
+      for (let j = i; j < lines.length && j < i + 400; j++) {
+        if (!opened && j > i && /;\s*$/.test(lines[j]) && !lines[j].includes('{')) break;
+        for (const ch of lines[j]) {
+          if (ch === '{') {
+            depth++;
+            opened = true;
+          } else if (ch === '}') depth--;
+        }
+        if (opened && depth === 0) return { fn, file, start: i + 1, end: j + 1 };
+      }
+    }
+  }
+  return undefined;
 }

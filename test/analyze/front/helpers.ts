@@ -38,3 +38,13 @@ export function makeSeries(patches: { title: string; diff: string }[]): Series {
     rootMessageId: '<p1@test>',
   };
 }
+
+/** uapi headers that give struct vring's layout, vring_need_event() and feature-bit constants. */
+export const UAPI_HEADERS = ['include/uapi/linux/virtio_ring.h', 'include/uapi/linux/virtio_config.h'];
+
+export async function coreFilesWithUapi(version: '6.12' | '6.1'): Promise<Map<string, string>> {
+  const root = await ensureKernelSource(version);
+  const files = await coreFiles(version);
+  for (const f of UAPI_HEADERS) files.set(f, readFileSync(join(root, f), 'utf8'));
+  return files;
+}

@@ -111,6 +111,30 @@ describe('exploration with a per-location SC judge of our own', () => {
   });
 });
 
+describe('program order', () => {
+  /** The first candidate execution of a one-thread test, as exploration hands it to the judge. */
+  function firstExec(body: string): Execution {
+    const t = parseLitmus(`C po\n{}\nP0(int *x, int *y, int *z)\n{\n${body}\n}\nexists (x=1)\n`, 'po.litmus');
+    let got: Execution | undefined;
+    explore(t, fakeModel, (m, x) => {
+      got ??= x;
+      return coherenceJudge(m, x);
+    });
+    return got!;
+  }
+  const pairs = (x: Execution) =>
+    [...x.po.pairs()].map(([a, b]) => `${x.events[a].kind}${x.events[a].loc ?? x.events[a].tags[0]}<${x.events[b].kind}${x.events[b].loc ?? x.events[b].tags[0]}`);
+
+  it('orders the operands of one operator only through their uses, as herd does', () => {
+    const x = firstExec('\tint r0 = READ_ONCE(*x) + READ_ONCE(*y);\n\tWRITE_ONCE(*z, r0);');
+    expect(pairs(x).sort()).toEqual(['Rx<Wz', 'Ry<Wz']);
+  });
+  it('orders a full-barrier RMW as F, R*, W*, F with its operands after the first fence', () => {
+    const x = firstExec('\tint r0 = xchg(x, READ_ONCE(*y));');
+    expect(pairs(x).sort()).toEqual(['Fmb<Fmb', 'Fmb<Rx', 'Fmb<Ry', 'Fmb<Wx', 'Rx<Fmb', 'Rx<Wx', 'Ry<Fmb', 'Ry<Wx', 'Wx<Fmb']);
+  });
+});
+
 describe('under the kernel models', () => {
   for (const v of ['6.12', '6.1'] as const) {
     it(`${v}: pruning never changes a count, and every test gives its Result: header`, async () => {
