@@ -37,6 +37,7 @@ export default async function run(emit: (record: object) => void): Promise<void>
   const tree = await openTree(root);
   const totals: number[] = [];
   const perScenario = new Map<string, number[]>();
+  const parse: number[] = [];
   let executions = 0;
   let findings = 0;
   for (let i = 0; i < RUNS; i++) {
@@ -45,6 +46,7 @@ export default async function run(emit: (record: object) => void): Promise<void>
     const review = await reviewSeries(series, tree);
     totals.push(performance.now() - t0);
     executions = review.explored.executions;
+    parse.push(review.explored.parseMs);
     findings = review.findings.filter((f) => f.status !== 'safe').length;
     for (const s of review.scenarios) {
       if (!s.ran) continue;
@@ -59,6 +61,7 @@ export default async function run(emit: (record: object) => void): Promise<void>
     runs: RUNS,
     totalMsMedian: Math.round(median(totals)),
     totalTargetMs: 10_000,
+    parseBaseAndPatchedMsMedian: Math.round(median(parse)),
     executions,
     nonSafeFindings: findings,
   });

@@ -58,7 +58,15 @@ export interface Review {
   notes: string[];
   /** Findings of the previous version that this version no longer has. */
   fixedSincePrevious?: { version: number; findings: Finding[] };
-  explored: { scenarios: number; instances: number; executions: number; timeMs: number; assumptions: string[] };
+  explored: {
+    scenarios: number;
+    instances: number;
+    executions: number;
+    timeMs: number;
+    /** Of timeMs: parsing the base and patched core (the C front-end). */
+    parseMs: number;
+    assumptions: string[];
+  };
 }
 
 function patchRefFor(series: Series, point: number): PatchRef | undefined {
@@ -231,6 +239,11 @@ export async function reviewSeries(series: Series, tree: BaseTree, opts: ReviewO
   const last = points.length - 1;
   const scenarios = SCENARIOS.filter((s) => !opts.only || opts.only.includes(s.id) || opts.only.includes(String(s.number)));
   if (opts.emitLitmus) mkdirSync(opts.emitLitmus, { recursive: true });
+  // Parse the base and the patched tree up front (every scenario needs both), timed on their own.
+  const p0 = Date.now();
+  await lowerers.get(0);
+  await lowerers.get(last);
+  const parseMs = Date.now() - p0;
 
   for (const sc of scenarios) {
     const st0 = Date.now();
@@ -243,12 +256,27 @@ export async function reviewSeries(series: Series, tree: BaseTree, opts: ReviewO
     }
     const touches = await touchingPatches(sc, series, points, lowerers, inlined);
     const touchedBy = [...new Set(touches.map((t) => t.patch))];
+    // A hunk that failed to apply inside (or across) a function the scenario lowers leaves the
+    // code at that point unknown: the scenario is inconclusive from that patch on.
+    const failedAt = new Map<number, string>();
+    for (const pr of applied.problems) {
+      const m = pr.hunk ? /@@ -(\d+)(?:,(\d+))? /.exec(pr.hunk) : null;
+      const range: [number, number] | undefined = m ? [Number(m[1]), Number(m[1]) + Math.max(Number(m[2] ?? 1), 1) - 1] : undefined;
+      const hit = [...new Set([...sc.functions, ...inlined])].find((fn) => {
+        const at = lowerers.locate(pr.patch - 1, fn);
+        return at && at.file === pr.file && (!range || overlaps(range, [at.start, at.end]));
+      });
+      if (hit && !failedAt.has(pr.patch)) failedAt.set(pr.patch, `${pr.patch}/${series.patches.length}: ${pr.hunk ?? pr.file} failed to apply (${hit})`);
+    }
+    for (const p of failedAt.keys()) if (!touchedBy.includes(p)) touchedBy.push(p);
+    touchedBy.sort((a, b) => a - b);
     if (!opts.all && touchedBy.length === 0) {
       summaries.push({ id: sc.id, number: sc.number, title: sc.title, why: 'not touched by the series', ran: false, instances: 0, executions: 0, timeMs: 0 });
       continue;
     }
     // Points to run: base, each patch that touches the scenario, and the final state.
     const runPoints = opts.all ? points.map((p) => p.afterPatch) : [...new Set([0, ...touchedBy, last])].sort((a, b) => a - b);
+    runPoints.splice(0, runPoints.length, ...runPoints.filter((p) => p <= last));
     let scExec = 0;
     let scInst = 0;
     for (const h of hardens) {
@@ -269,13 +297,15 @@ export async function reviewSeries(series: Series, tree: BaseTree, opts: ReviewO
             else run = await execute(prepared, modelDir, bounds);
             prevText = prepared.litmus?.text;
           }
+          const failed = [...failedAt].filter(([p]) => p <= pt).map(([, why]) => why);
+          if (failed.length) run = { ...run, verdict: 'inconclusive', reason: `hunk failed: ${failed.join('; ')}`, trace: undefined, sites: [] };
           prevCode = code;
           prevRun = run;
           attributeSites(run.sites, provenance[pt], series);
           for (const t of run.trace ?? []) if (t.site) attributeSites([t.site], provenance[pt], series);
           runs.push({ point: pt, label: pt === 0 ? 'base' : pt === last ? 'patched' : `after ${pt}/${series.patches.length}`, run });
           if (pt === last && opts.emitLitmus && run.litmus) {
-            writeFileSync(join(opts.emitLitmus, `${sc.id}${h ? '' : '-noharden'}-${instances}.litmus`), run.litmus);
+            writeFileSync(join(opts.emitLitmus, `${run.litmusName}.litmus`), run.litmus);
           }
         }
         if (runs.length === 1) runs.push({ ...runs[0], label: 'patched' });
@@ -321,7 +351,7 @@ export async function reviewSeries(series: Series, tree: BaseTree, opts: ReviewO
     notAnalysed: applied.notAnalysed,
     notes,
     fixedSincePrevious,
-    explored: { scenarios: summaries.filter((s) => s.ran).length, instances, executions, timeMs: Date.now() - t0, assumptions: allAssumptions },
+    explored: { scenarios: summaries.filter((s) => s.ran).length, instances, executions, timeMs: Date.now() - t0, parseMs, assumptions: allAssumptions },
   };
 }
 

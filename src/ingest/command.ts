@@ -9,17 +9,21 @@ export { readSeriesFromPath } from './read.js';
 
 const HELP = `
 Input:
-  <source> is an mbox file (mboxrd as lore/b4/public-inbox write it, or mboxo with --mbox-format mboxo),
-  a Maildir directory (cur/ and new/), a single .eml message, or "-" for standard input. Files are read as
-  a stream, so list archives of any size are fine.
+  <source> is an mbox file (mboxrd as lore/b4/public-inbox write it, or mboxo with --mbox-format mboxo;
+  gzip-compressed is fine, e.g. lore's t.mbox.gz), a Maildir directory (cur/ and new/), a single .eml
+  message, or "-" for standard input. Input is read as a stream and message bodies are spooled to a
+  temporary file, so list archives of any size are fine.
 
 Which series:
   The input may hold several series and several versions of each. Patches are grouped the way b4 does:
   by threading (In-Reply-To/References) and, across versions, by the same sender and title.
-  Without --series the series with the most recent mail is shown, at its newest version; the others are
-  listed at the end (or all of them with --list).
-  --series takes a Message-ID (of the cover letter, a patch or any reply; that message's version is used
-  unless --version is given) or a piece of the title (case-insensitive; it must match one series).
+  A cover letter is [PATCH 0/N] (or the un-prefixed mail the numbered patches answer); a lone [PATCH] is
+  1/1. A newer send of the same version (RESEND) replaces the older one, noted in the output.
+  Without --series the series whose patches were sent most recently is shown, at its newest version;
+  the others are listed at the end (or all of them with --list).
+  --series takes a Message-ID (bare, <in brackets>, or a lore / patch.msgid.link URL; of the cover
+  letter, a patch or any reply; that message's version is used unless --version is given) or a piece of
+  the title (case-insensitive; it must match one series).
 
 Output:
   The version, cover letter, every patch with its files (virtio-core files are marked "analysed", the
@@ -37,7 +41,7 @@ Examples:
   $ ringside series virtualization.mbox --list
   $ ringside series virtualization.mbox --series "Packed virtqueue" --version 1
   $ ringside series ~/Mail/virtio --series '<20210602021536.39525-1-jasowang@redhat.com>' --json > series.json
-  $ curl -s https://lore.kernel.org/all/<msgid>/t.mbox.gz | gunzip | ringside series -
+  $ curl -s https://lore.kernel.org/all/<msgid>/t.mbox.gz | ringside series -
 `;
 
 interface SeriesFlags {
@@ -52,7 +56,7 @@ export function seriesCommand(program: Command): void {
   program
     .command('series')
     .description('Read patch mail (mbox, Maildir, .eml or stdin) and show the assembled patch series')
-    .argument('<source>', 'mbox file, Maildir directory, .eml file, or - for stdin')
+    .argument('<source>', 'mbox file (.gz too), Maildir directory, .eml file, or - for stdin')
     .option('--json', 'print the Series as JSON (what later stages consume)')
     .option('--version <N>', 'pick version N of the series (default: the newest)')
     .option('--series <sel>', 'pick a series by Message-ID or title substring (default: the most recent)')
@@ -158,7 +162,9 @@ export function renderSeries(r: SeriesResult): string {
     for (const p of problems) out.push(`  ${p.kind}: ${p.message}`);
   } else out.push('Problems: none');
   if (r.candidates.length > 1) {
-    const others = r.candidates.filter((c) => c.rootMessageId !== s.rootMessageId && c.title !== s.title);
+    const others = r.candidates
+      .filter((c) => c.rootMessageId !== s.rootMessageId && c.title !== s.title)
+      .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
     out.push('', `${r.candidates.length - 1} other series in the input (pick one with --series, see all with --list):`);
     for (const c of others.slice(0, 5)) out.push(`  ${summaryLine(c)}`);
     if (others.length > 5) out.push('  …');

@@ -1,7 +1,8 @@
 // Mail sources (mbox in mboxrd/mboxo form, Maildir, a single .eml, stdin) streamed into raw messages.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 
 /** One message as it sits in the source, before MIME parsing. */
 export interface RawMessage {
@@ -119,6 +120,7 @@ export async function* readStream(
   source: string,
   opts: MailboxOptions = {},
 ): AsyncGenerator<RawMessage> {
+  stream = gunzipIfNeeded(stream, source);
   const rd = (opts.mboxFormat ?? 'mboxrd') === 'mboxrd';
   let kind: SourceKind | undefined;
   let carry: Buffer = Buffer.alloc(0); // bytes of an incomplete last line
@@ -228,6 +230,28 @@ export async function* readStream(
   const m = finish();
   if (m) out.push(m);
   for (const x of out) yield x;
+}
+
+/** Lore hands out t.mbox.gz: a gzip stream (magic 1f 8b) is inflated on the fly. */
+async function* gunzipIfNeeded(stream: AsyncIterable<Buffer | string>, source: string): AsyncGenerator<Buffer> {
+  const it = stream[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const head = typeof first.value === 'string' ? Buffer.from(first.value) : first.value;
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    yield head;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+  };
+  if (!(head[0] === 0x1f && head[1] === 0x8b)) {
+    yield* rest();
+    return;
+  }
+  const gz = Readable.from(rest()).pipe(createGunzip());
+  try {
+    for await (const chunk of gz) yield chunk as Buffer;
+  } catch (e) {
+    throw new InputError(`${source}: gzip data is damaged (${(e as Error).message})`);
+  }
 }
 
 /**

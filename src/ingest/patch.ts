@@ -4,6 +4,7 @@ import parseDiff from 'parse-diff';
 import type { FileDiff, Hunk, HunkLine, Message, Patch, SubjectInfo, Trailer } from './types.js';
 import { VIRTIO_CORE_FILES } from './types.js';
 import { splitCommitMessage } from './trailers.js';
+import { parseSubject } from './subject.js';
 
 export interface ExtractedDiff {
   /** Text before the diff (commit message, "---", notes, diffstat). */
@@ -308,9 +309,11 @@ export function buildPatch(msg: Message, subject: SubjectInfo): Patch {
   problems.push(...df.problems);
   if (ex.diff && df.files.length === 0) problems.push('diff holds no file changes');
 
+  // An in-body "Subject:" (after scissors) names the commit better than the mail's subject.
+  const inBodyTitle = headers.subject ? parseSubject(headers.subject.trim()).title : '';
   return {
     messageId: msg.messageId,
-    subject,
+    subject: inBodyTitle ? { ...subject, title: inBodyTitle } : subject,
     author: headers.from?.trim() || msg.from,
     date: msg.date,
     description: split.description,

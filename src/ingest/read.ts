@@ -6,6 +6,7 @@ import path from 'node:path';
 import { readMailbox, type MailboxOptions } from './mailbox.js';
 import { MessageError, parseMessage, parseHead, type MessageHead } from './message.js';
 import {
+  SelectionError,
   buildSeries,
   groupSeries,
   recordOf,
@@ -122,6 +123,11 @@ export interface SeriesResult {
 export async function readSeriesFromPath(location: string, opts: ReadOptions = {}): Promise<SeriesResult> {
   const r = await ingest(location, opts);
   try {
+    if (r.families.length === 0) {
+      const name = location === '-' ? (opts.stdinName ?? '<stdin>') : location;
+      const why = r.skipped.length ? `; ${r.skipped.length} message(s) could not be read: ${r.skipped[0]!.message}` : '';
+      throw new SelectionError(`${name}: no patch series found in ${r.messages} message(s)${why}`);
+    }
     const { family, version } = selectFamily(r.families, opts);
     const series = await buildSeries(family, version, (id) => r.spool.get(id));
     const inSeries = new Set(series.problems.map((p) => p.message));

@@ -152,6 +152,16 @@ export function groupSeries(records: Iterable<MailRecord>): SeriesFamily[] {
     patchish.push(cover);
   }
 
+  // A patch whose subject has no version tag, threaded under a cover letter of a later version from the
+  // same sender, belongs to that version (format-patch run without -v on the patches).
+  for (const r of patchish) {
+    if (r.role !== 'patch' || r.info.tags.some((t) => /^(patch|rfc)?-?v\d+$/i.test(t))) continue;
+    const parent = r.inReplyTo ? byId.get(r.inReplyTo) : undefined;
+    if (parent?.role === 'cover' && parent.fromAddress === r.fromAddress && parent.info.version > r.info.version) {
+      r.info = { ...r.info, version: parent.info.version };
+    }
+  }
+
   const uf = new UnionFind();
   const titleOwners = new Map<string, MailRecord[]>();
   for (const r of patchish) {
@@ -330,8 +340,29 @@ export async function buildSeries(f: SeriesFamily, version: number | undefined, 
     }
     chosen.set(c, pickLatest(list, `patch ${c}/${total}`));
   }
-  const missing: number[] = [];
+  let missing: number[] = [];
+  const patchForBorrowed = new Map<string, number>();
+  const borrowed: { record: MailRecord; target: string }[] = [];
   for (let c = 1; c <= total; c++) if (!chosen.has(c)) missing.push(c);
+  // Partial re-roll (as b4 understands it): only the changed patches of the new version were sent, each in
+  // reply to the previous version's thread, without a cover. The unchanged patches come from that version.
+  const prevVersion = [...f.versions.keys()].filter((x) => x < chosenVersion).sort((a, b) => b - a)[0];
+  if (missing.length && !coverRec && prevVersion !== undefined && chosen.size) {
+    const prev = f.versions.get(prevVersion)!;
+    const prevIds = new Set([...prev.covers, ...[...prev.patches.values()].flat()].map((r) => r.messageId));
+    const threadedIntoPrev = [...chosen.values()].every((r) => [r.inReplyTo, ...r.references].some((id) => id && prevIds.has(id)));
+    const prevTotal = [...prev.patches.values()].flat()[0]?.info.total ?? prev.covers[0]?.info.total;
+    if (threadedIntoPrev && prevTotal === total && missing.every((c) => prev.patches.has(c))) {
+      for (const c of missing) {
+        const rec = [...prev.patches.get(c)!].sort((a, b) => b.time - a.time)[0]!;
+        chosen.set(c, rec);
+        for (const x of prev.patches.get(c)!) patchForBorrowed.set(x.messageId, c);
+        borrowed.push(...prev.replies.filter((r) => prev.patches.get(c)!.some((x) => x.messageId === r.target)));
+        notes.push(`${vtag} is a partial re-roll: patch ${c}/${total} taken unchanged from v${prevVersion} (<${rec.messageId}>)`);
+      }
+      missing = [];
+    }
+  }
   if (missing.length) {
     problems.push({
       kind: 'missing-patch',
@@ -344,6 +375,7 @@ export async function buildSeries(f: SeriesFamily, version: number | undefined, 
   // to a resend's earlier copy still count.
   const patchFor = new Map<string, number>();
   for (const [c, list] of v.patches) for (const r of list) patchFor.set(r.messageId, c);
+  for (const [id, c] of patchForBorrowed) patchFor.set(id, c);
   const coverIds = new Set(v.covers.map((r) => r.messageId));
 
   const patches: Patch[] = [];
@@ -364,7 +396,7 @@ export async function buildSeries(f: SeriesFamily, version: number | undefined, 
   const addTrailer = (p: Patch, t: Trailer): void => {
     if (!p.trailers.some((x) => x.kind === t.kind && x.value.toLowerCase() === t.value.toLowerCase())) p.trailers.push(t);
   };
-  const replies = [...v.replies].sort((a, b) => a.record.time - b.record.time || a.record.position - b.record.position);
+  const replies = [...v.replies, ...borrowed].sort((a, b) => a.record.time - b.record.time || a.record.position - b.record.position);
   for (const { record, target } of replies) {
     if (!record.trailers.length) continue;
     const ts = record.trailers.map((t) => ({ kind: t.kind, value: t.value, fromMessage: record.messageId }));

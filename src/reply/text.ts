@@ -118,7 +118,7 @@ function renderFinding(f: Finding, n: number, r: Review, width: number): string[
     out.push('');
     out.push(...w.litmus.trimEnd().split('\n'));
     out.push('');
-    out.push('Reproduce with:');
+    out.push('Reproduce with (the test above saved as that file, or written by --emit-litmus DIR):');
     out.push(`  ${w.herdCommand}`);
     out.push('');
   }

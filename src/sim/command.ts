@@ -8,6 +8,7 @@ import { parseLitmus } from './litmus/parser.js';
 import { TestError } from './explore.js';
 import { exploreTest, loadModel, ModelError, type Model } from './index.js';
 import { DefError } from './def.js';
+import { CatRuntimeError } from './cat/values.js';
 import { formatHerd, formatJson } from './report.js';
 import { SimError } from './threads.js';
 import { formatTimeline, toDot } from './witness.js';
@@ -43,7 +44,14 @@ What it does:
     Condition exists (1:r0=1 /\\ 1:r1=0)
     Observation MP+poonceonces Sometimes 1 3   Never / Sometimes / Always: compare with "Result:"
 
-  When a bound is hit, an "Inconclusive" line says which: the counts are then not a verdict.
+  When a bound is hit, the Observation reads "Inconclusive" and an "Inconclusive" line says which bound:
+  the counts then cover only what was explored and are not a verdict.
+
+  --witness prints one execution as CPU columns, in an order that respects happens-before, program
+  order and reads-from. Each read names the write it read ("<- init", "<- P0:line 15"); a read marked
+  STALE read a value already overwritten by a write shown earlier in the timeline. When no allowed
+  execution has the outcome, it shows a candidate that has it and the model check (with its cycle)
+  that forbids it.
 
 Examples:
   ringside litmus tools/memory-model/litmus-tests/*.litmus
@@ -80,6 +88,8 @@ function userMessage(e: unknown): string | undefined {
   ) {
     return e.message;
   }
+  // The model failed while judging this test's executions (e.g. a cat file of the user's own).
+  if (e instanceof CatRuntimeError) return `model error: ${e.message}`;
   return undefined;
 }
 
@@ -140,7 +150,13 @@ async function run(files: string[], flags: LitmusFlags): Promise<number> {
       }
       if (flags.dot) {
         const kept = ex.witness ?? ex.forbidden ?? ex.sample;
-        if (kept) writeFileSync(join(flags.dot, `${safeName(test.name)}.dot`), toDot(test.name, kept.exec, kept.judgement));
+        const outcome = test.condition.quant === 'forall' ? 'violating the condition' : 'with the outcome the condition names';
+        const caption = ex.witness
+          ? `an allowed execution ${outcome}`
+          : ex.forbidden
+            ? `a candidate ${outcome}, forbidden (violates '${ex.forbidden.judgement.failed ?? '?'}')`
+            : `an allowed execution; no candidate ${test.condition.quant === 'forall' ? 'violates the condition' : 'has the outcome the condition names'}`;
+        if (kept) writeFileSync(join(flags.dot, `${safeName(test.name)}.dot`), toDot(test.name, kept.exec, kept.judgement, caption));
         else process.stderr.write(`ringside litmus: ${file}: no execution to draw\n`);
       }
     } catch (e) {

@@ -125,7 +125,7 @@ export function expandExprCall(table: MacroTable, name: string, args: Expr[]): E
   if (m.kind !== 'expr') return `${name} is a statement macro and returns no value`;
   const env = bindArgs(m, args);
   if (typeof env === 'string') return env;
-  return withPos(substExpr(m.body, env), args);
+  return substExpr(m.body, env);
 }
 
 /** Expands a statement-macro call into its statements (one level). */
@@ -136,9 +136,4 @@ export function expandStmtCall(table: MacroTable, name: string, args: Expr[]): S
   const env = bindArgs(m, args);
   if (typeof env === 'string') return env;
   return m.body.map((s) => substStmt(s, env));
-}
-
-// Positions inside an expansion point at the .def; callers report the call site's line instead.
-function withPos(e: Expr, _args: Expr[]): Expr {
-  return e;
 }

@@ -26,7 +26,6 @@ export interface KeptExecution {
   /** Final values of the displayed registers and locations, and of the condition's. */
   state: Map<string, Value>;
   consistent: boolean;
-  /** Per-thread path events' source lines are in exec.events[].source. */
 }
 
 export interface Exploration {
@@ -145,7 +144,6 @@ interface Frame {
   IW: EventSet;
   cutoff?: { thread: number; line: number };
   nVars: number;
-  initOf: Map<string, number>;
 }
 
 /** Runs one test under a model: all candidate executions, their judgements, and herd's summary. */
@@ -234,6 +232,11 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
         stop = true;
         return;
       }
+      if ((candidates & 63) === 0 && Date.now() > deadline) {
+        inconclusive = { reason: `time limit of ${b.timeoutMs / 1000} s reached (--timeout)` };
+        stop = true;
+        return;
+      }
       if (fr.cutoff) {
         // A path stopped at the unrolling bound reached the model: the loop may need more iterations,
         // and a prefix says nothing about the whole (herd prints "Loop" and drops such candidates).
@@ -287,6 +290,7 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
   const idx = paths.map(() => 0);
   if (paths.some((p) => p.length === 0)) stop = true;
   let leaves = 0;
+  let steps = 0;
   while (!stop) {
     const choice = idx.map((k, t) => paths[t][k]);
     const fr = buildFrame(test, choice, locations, initVal, coherence);
@@ -323,6 +327,11 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
     };
     const dfs = (k: number): void => {
       if (stop) return;
+      if ((++steps & 4095) === 0 && Date.now() > deadline) {
+        inconclusive = { reason: `time limit of ${b.timeoutMs / 1000} s reached (--timeout)` };
+        stop = true;
+        return;
+      }
       if (k === fr.reads.length) {
         // All reads bound: values must be determined and every branch decision must hold.
         try {
@@ -419,9 +428,7 @@ function buildFrame(
 ): Frame {
   const events: Event[] = [];
   const sym: (Sym | undefined)[] = [];
-  const initOf = new Map<string, number>();
   for (const loc of locations) {
-    initOf.set(loc, events.length);
     events.push({ id: events.length, thread: -1, poIndex: 0, kind: 'W', loc, value: initVal.get(loc) ?? 0, tags: [] });
     sym.push(undefined);
   }
@@ -497,18 +504,17 @@ function buildFrame(
     if (coherence) {
       // Coherence (acyclic po-loc | com): a read sees neither a po-later write of its own thread, nor a
       // write of its own thread overwritten po-before the read, nor the initial value once its thread wrote.
-      const own = all.filter((w) => events[w].thread === r.thread);
-      const before = own.filter((w) => events[w].poIndex < r.poIndex);
-      const lastOwn = before.length ? before[before.length - 1] : -1;
+      const before = all.filter((w) => po.has(w, eid));
+      const hidden = new Set(before.filter((w) => before.some((w2) => po.has(w, w2))));
       cands = all.filter((w) => {
-        const e = events[w];
-        if (e.thread === r.thread) return w === lastOwn;
-        if (e.thread === -1) return lastOwn < 0;
+        if (po.has(eid, w)) return false;
+        if (hidden.has(w)) return false;
+        if (events[w].thread === -1) return before.length === 0;
         return true;
       });
       for (let u = 0; u < v; u++) {
-        const o = events[varEvent[u]];
-        if (o.thread === r.thread && o.loc === r.loc && o.poIndex < r.poIndex) earlierSameLoc.push(u);
+        const o = varEvent[u];
+        if (events[o].loc === r.loc && po.has(o, eid)) earlierSameLoc.push(u);
       }
     }
     reads.push({ eid, v, cands, earlierSameLoc });
@@ -528,7 +534,6 @@ function buildFrame(
     IW,
     cutoff,
     nVars: varEvent.length,
-    initOf,
   };
 }
 

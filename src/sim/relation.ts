@@ -1,10 +1,39 @@
 // Bitset event sets and relations over the events of one execution: the values the cat evaluator computes with.
 
+/*
+ * Word storage comes from 64 KiB arenas: the evaluator creates many small, short-lived sets and relations,
+ * and giving each its own ArrayBuffer (which V8 allocates outside the JS heap once above 64 bytes) costs
+ * about fifteen times more than a view into a shared buffer. A chunk is freed when no view of it remains.
+ */
+const ARENA_BYTES = 1 << 16;
+let arena = new ArrayBuffer(ARENA_BYTES);
+let arenaOff = 0;
+
+/** Fresh zeroed words. */
+export function allocWords(len: number): Uint32Array {
+  const bytes = len << 2;
+  if (bytes > ARENA_BYTES >>> 4) return new Uint32Array(len);
+  if (arenaOff + bytes > ARENA_BYTES) {
+    arena = new ArrayBuffer(ARENA_BYTES);
+    arenaOff = 0;
+  }
+  const a = new Uint32Array(arena, arenaOff, len);
+  arenaOff += bytes;
+  return a;
+}
+
+/** A copy of src in fresh words. */
+export function copyWords(src: Uint32Array): Uint32Array {
+  const a = allocWords(src.length);
+  a.set(src);
+  return a;
+}
+
 /** A set of event ids in [0, n), stored as 32-bit words. Immutable by convention once shared. */
 export class EventSet {
   constructor(
     readonly n: number,
-    readonly bits: Uint32Array = new Uint32Array((n + 31) >>> 5),
+    readonly bits: Uint32Array = allocWords((n + 31) >>> 5),
   ) {}
 
   static empty(n: number): EventSet {
@@ -35,7 +64,7 @@ export class EventSet {
     return this;
   }
   clone(): EventSet {
-    return new EventSet(this.n, this.bits.slice());
+    return new EventSet(this.n, copyWords(this.bits));
   }
   union(o: EventSet): EventSet {
     const r = this.clone();
@@ -140,7 +169,7 @@ export class Relation {
     if (rows instanceof Uint32Array) {
       this.data = rows;
     } else {
-      this.data = new Uint32Array(n * this.w);
+      this.data = allocWords(n * this.w);
       if (rows) for (let i = 0; i < n; i++) this.data.set(rows[i].bits, i * this.w);
     }
   }
@@ -157,7 +186,7 @@ export class Relation {
   }
   /** A copy of row i's successors. */
   row(i: number): EventSet {
-    return new EventSet(this.n, this.data.slice(i * this.w, (i + 1) * this.w));
+    return new EventSet(this.n, copyWords(this.data.subarray(i * this.w, (i + 1) * this.w)));
   }
 
   static empty(n: number): Relation {
@@ -192,22 +221,22 @@ export class Relation {
     return this;
   }
   clone(): Relation {
-    return new Relation(this.n, this.data.slice());
+    return new Relation(this.n, copyWords(this.data));
   }
   union(o: Relation): Relation {
-    const d = this.data.slice(),
+    const d = copyWords(this.data),
       b = o.data;
     for (let k = 0; k < d.length; k++) d[k] |= b[k];
     return new Relation(this.n, d);
   }
   inter(o: Relation): Relation {
-    const d = this.data.slice(),
+    const d = copyWords(this.data),
       b = o.data;
     for (let k = 0; k < d.length; k++) d[k] &= b[k];
     return new Relation(this.n, d);
   }
   diff(o: Relation): Relation {
-    const d = this.data.slice(),
+    const d = copyWords(this.data),
       b = o.data;
     for (let k = 0; k < d.length; k++) d[k] &= ~b[k];
     return new Relation(this.n, d);
@@ -215,7 +244,7 @@ export class Relation {
   /** All pairs not in this (over all n events). */
   complement(): Relation {
     const full = EventSet.full(this.n).bits;
-    const d = new Uint32Array(this.data.length),
+    const d = allocWords(this.data.length),
       a = this.data,
       w = this.w;
     for (let i = 0; i < this.n; i++) for (let k = 0; k < w; k++) d[i * w + k] = full[k] & ~a[i * w + k];
@@ -247,7 +276,7 @@ export class Relation {
       w = this.w,
       a = this.data,
       b = o.data;
-    const d = new Uint32Array(a.length);
+    const d = allocWords(a.length);
     if (w === 1) {
       for (let i = 0; i < n; i++) {
         let x = a[i],
@@ -278,7 +307,7 @@ export class Relation {
   }
   /** [s] ; this */
   restrictDomain(s: EventSet): Relation {
-    const d = this.data.slice(),
+    const d = copyWords(this.data),
       w = this.w,
       b = s.bits;
     for (let i = 0; i < this.n; i++)
@@ -287,7 +316,7 @@ export class Relation {
   }
   /** this ; [s] */
   restrictRange(s: EventSet): Relation {
-    const d = this.data.slice(),
+    const d = copyWords(this.data),
       w = this.w,
       b = s.bits;
     if (w === 1) {

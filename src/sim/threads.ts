@@ -203,7 +203,7 @@ function err(ctx: Ctx, msg: string): never {
 }
 
 function at(ctx: Ctx, line: number): Ctx {
-  if (ctx.depth > 0) return ctx; // inside a macro expansion, keep the call site's line
+  if (ctx.depth > 0 || (ctx.line === line && ctx.text !== '')) return ctx; // inside a macro expansion, keep the call site's line
   return { ...ctx, line, text: (ctx.lines[line - 1] ?? '').trim() };
 }
 
@@ -353,7 +353,10 @@ function emit(
   preds: number[] = [],
 ): number {
   const i = st.events.length;
-  const same = union(union(addrTaint, preds), st.instrPreds).filter((p) => st.events[p].instr === st.instr);
+  const same: number[] = [];
+  for (const list of [addrTaint, preds, st.instrPreds]) {
+    for (const p of list) if (st.events[p].instr === st.instr && !same.includes(p)) same.push(p);
+  }
   st.events.push({ ...ev, instr: st.instr, preds: same, line: ctx.line, text: ctx.text });
   for (const r of addrTaint) st.addr.push([r, i]);
   for (const r of st.ctrlTaint) st.ctrl.push([r, i]);

@@ -114,9 +114,32 @@ export function witnessSteps(exec: Execution, j: Judgement): WitnessStep[] {
   return steps;
 }
 
+/** Relations whose acyclicity (or irreflexivity) the LKMM checks of these names state. */
+const CHECK_RELATION: Record<string, string> = { 'happens-before': 'hb', propagation: 'pb', rcu: 'rb' };
+
+function shortEvent(exec: Execution, id: number): string {
+  const e = exec.events[id];
+  return `${e.thread < 0 ? 'init' : `P${e.thread}`} ${eventLabel(e)}${e.source ? ` (line ${e.source.line})` : ''}`;
+}
+
+/** The cycle that makes a named check fail, in words, when the model binds the relation it checks. */
+export function failingCycle(exec: Execution, j: Judgement): string | undefined {
+  const name = j.failed ? CHECK_RELATION[j.failed] : undefined;
+  if (!name) return undefined;
+  const r = asRelation(j.lookup(name));
+  if (!r) return undefined;
+  for (let i = 0; i < r.n; i++) if (r.has(i, i)) return `${name} relates ${shortEvent(exec, i)} to itself`;
+  const cyc = r.findCycle();
+  if (!cyc) return undefined;
+  return `${name} cycle: ${[...cyc, cyc[0]].map((i) => shortEvent(exec, i)).join(' -> ')}`;
+}
+
 export function verdictReason(k: Kept, modelName: string): string {
   const j = k.judgement;
-  if (!k.consistent) return `forbidden by ${modelName}: this candidate execution violates '${j.failed ?? 'a check'}'`;
+  if (!k.consistent) {
+    const cyc = failingCycle(k.exec, j);
+    return `forbidden by ${modelName}: this candidate execution violates '${j.failed ?? 'a check'}'${cyc ? ` (${cyc})` : ''}`;
+  }
   const f = j.flags.length ? `; flags raised: ${j.flags.join(', ')}` : '';
   return `allowed by ${modelName}: the execution passes every check of the model${f}`;
 }
@@ -194,11 +217,13 @@ function escape(s: string): string {
 }
 
 /** DOT graph of an execution: events clustered per thread, with po (immediate), rf, co (immediate) and fr edges. */
-export function toDot(name: string, exec: Execution, j: Judgement): string {
+export function toDot(name: string, exec: Execution, j: Judgement, caption?: string): string {
   const n = exec.events.length;
   const out: string[] = [];
   out.push(`digraph "${escape(name)}" {`);
   out.push('  rankdir=TB; node [shape=box, fontsize=10]; edge [fontsize=9];');
+  const what = caption ?? (j.consistent ? 'allowed execution' : `forbidden candidate (violates '${j.failed ?? '?'}')`);
+  out.push(`  labelloc=t; label="${escape(`${name}: ${what}`)}";`);
   const threads = [...new Set(exec.events.map((e) => e.thread))].sort((a, b) => a - b);
   for (const t of threads) {
     const evs = exec.events.filter((e) => e.thread === t);

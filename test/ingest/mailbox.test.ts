@@ -74,6 +74,19 @@ describe('mbox splitting', () => {
 });
 
 describe('other sources', () => {
+  it('reads a gzip-compressed mbox (lore t.mbox.gz) from a file or a stream', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const plain = fs.readFileSync(fixture('series-v1-v2.mbox'));
+    const dir = tempDir('gz');
+    dirs.push(dir);
+    const gz = path.join(dir, 't.mbox.gz');
+    fs.writeFileSync(gz, gzipSync(plain));
+    const want = (await collect(readMailbox(fixture('series-v1-v2.mbox')))).map((m) => m.raw.toString());
+    expect((await collect(readMailbox(gz))).map((m) => m.raw.toString())).toEqual(want);
+    expect((await collect(readStream(chunked(gzipSync(plain), 100), '-'))).map((m) => m.raw.toString())).toEqual(want);
+    await expect(collect(readStream(Readable.from([gzipSync(plain).subarray(0, 200)]), 'cut.gz'))).rejects.toThrow(/cut\.gz: gzip data is damaged/);
+  });
+
   it('reads a single .eml as one message', async () => {
     const msgs = await collect(readMailbox(fixture('qp-crlf.eml')));
     expect(msgs).toHaveLength(1);

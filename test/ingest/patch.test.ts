@@ -166,6 +166,7 @@ describe('extractDiff', () => {
     const p = buildPatch(msg(body), parseSubject('[PATCH] t'));
     expect(p.author).toBe('Bo Chen <bo@example.com>');
     expect(p.description).toBe('Real message.');
+    expect(p.subject.title).toBe('the real subject');
   });
 });
 

@@ -188,11 +188,37 @@ describe('assembly edge cases', () => {
     expect(nd!.problems.map((p) => p.kind)).toEqual(['no-diff']);
   });
 
+  it('patches without a version tag under a v2 cover letter belong to v2', async () => {
+    const cover = { ...mail('c@x', '[PATCH v2 0/2] cover', '2021-06-01T10:00:00Z'), body: 'About.\n' };
+    const [s] = await assembleSeries([
+      cover,
+      mail('p1@x', '[PATCH 1/2] one', '2021-06-01T10:00:01Z', { inReplyTo: 'c@x', references: ['c@x'] }),
+      mail('p2@x', '[PATCH 2/2] two', '2021-06-01T10:00:02Z', { inReplyTo: 'c@x', references: ['c@x'] }),
+    ]);
+    expect([s!.version, s!.versionsAvailable, s!.patches.length, s!.problems]).toEqual([2, [2], 2, []]);
+  });
+
   it('takes Message-IDs from lore and patch.msgid.link URLs', async () => {
     const { messageIdFromSelector } = await import('../../src/ingest/series.js');
     expect(messageIdFromSelector('https://lore.kernel.org/virtualization/20210607100000.2000-1-ana@example.org/')).toBe('20210607100000.2000-1-ana@example.org');
     expect(messageIdFromSelector('https://patch.msgid.link/a1%40x')).toBe('a1@x');
     expect(messageIdFromSelector('<a1@x>')).toBe('a1@x');
     expect(messageIdFromSelector('id:a1@x')).toBe('a1@x');
+  });
+});
+
+describe('partial re-roll', () => {
+  it('fills the unchanged patches of v2 from v1 when only changed ones were sent into the v1 thread', async () => {
+    const msgs = await messagesOf('series-v1-v2.mbox');
+    const v1 = msgs.filter((m) => m.messageId.includes('.1000-') || m.messageId === 'mst-v1-1@redhat.com');
+    const v2p2 = msgs.find((m) => m.messageId === '20210607100000.2000-3-ana@example.org')!;
+    const reroll = { ...v2p2, messageId: 'reroll-2@example.org', inReplyTo: '20210601100000.1000-3-ana@example.org', references: ['20210601100000.1000-1-ana@example.org', '20210601100000.1000-3-ana@example.org'] };
+    const [s] = await assembleSeries([...v1, reroll]);
+    expect(s!.version).toBe(2);
+    expect(s!.problems).toEqual([]);
+    expect(s!.patches.map((p) => p.messageId)).toEqual(['20210601100000.1000-2-ana@example.org', 'reroll-2@example.org']);
+    expect(s!.notes).toEqual(['v2 is a partial re-roll: patch 1/2 taken unchanged from v1 (<20210601100000.1000-2-ana@example.org>)']);
+    // The review given to v1's patch 1 stays with it.
+    expect(s!.patches[0]!.trailers.map((t) => t.fromMessage)).toContain('mst-v1-1@redhat.com');
   });
 });

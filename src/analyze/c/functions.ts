@@ -211,6 +211,14 @@ export function collectSymbols(root: SyntaxNode, file: string, syms: SymbolTable
           returnType: ret,
           body,
         };
+        if (body.hasError) {
+          // A type as a macro argument (container_of(p, struct T, m)) is an ERROR node the lowering reads
+          // from the text; any other error is reported, and lowering the statement becomes unsupported.
+          for (const e of body.descendantsOfType('ERROR')) {
+            if (!e || (e.parent?.type === 'argument_list' && /^(struct|union|enum|const)\b/.test(e.text))) continue;
+            syms.problems.push(`${file}:${lineOf(e)}: tree-sitter could not read "${e.text.split('\n')[0].slice(0, 60)}" in ${f.name}`);
+          }
+        }
         if (syms.functions.has(f.name)) {
           const prev = syms.functions.get(f.name)!;
           syms.problems.push(`${file}:${f.startLine}: ${f.name} is defined again (first at ${prev.file}:${prev.startLine}); using the first`);

@@ -375,7 +375,9 @@ export function prepare(text: string, config: ConfigMap, file = '<input>'): Prep
       if (activeNow()) {
         const name = /^([A-Za-z_][A-Za-z0-9_]*)/.exec(rest)?.[1];
         if (name) kw === 'define' ? defined.add(name) : defined.delete(name);
-        // Active #define lines stay for tree-sitter (preproc_def / preproc_function_def).
+        // Active #define lines stay for tree-sitter (preproc_def / preproc_function_def). A comment
+        // inside a continued macro body confuses it, so those comments become spaces.
+        if (j > i) for (let k = i; k <= j; k++) lines[k] = lines[k].replace(/\/\*.*?\*\//g, (c) => blank(c));
         i = j;
         continue;
       }

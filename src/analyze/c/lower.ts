@@ -1,6 +1,6 @@
 // Lowers a virtio-core C function (callees inlined, structs flattened, loops bounded) to litmus-C statements.
 import { cParser, kids, lineOf, parseC, type SyntaxNode } from './parser.js';
-import { collectSymbols, emptySymbols, typeOf, type CFunction, type CFunctionDef, type CType, type SymbolTable } from './functions.js';
+import { collectSymbols, emptySymbols, typeOf, type CFunction, type CFunctionDef, type CMacro, type CType, type SymbolTable } from './functions.js';
 import {
   CONDITION_CALLS,
   CONTAINER_OF_MACROS,
@@ -31,6 +31,8 @@ export interface CoreProgram {
   problems: string[];
   /** Internal: the symbol table for one config (cached). */
   view(config: ConfigMap): SymbolTable;
+  /** Internal: parses a C snippet (a macro expansion) with the same grammar. */
+  parseSnippet(text: string): SyntaxNode;
 }
 
 function configKey(c: ConfigMap): string {
@@ -87,7 +89,8 @@ export async function parseCore(files: Map<string, string>): Promise<CoreProgram
     }
   }
   const problems = [...new Set([...on.problems, ...off.problems])];
-  return { files, functions, configSymbols, problems, view };
+  const parseSnippet = (text: string): SyntaxNode => parseC(parser, text).rootNode;
+  return { files, functions, configSymbols, problems, view, parseSnippet };
 }
 
 // ---- lowering options and result ---------------------------------------------------------------
@@ -153,6 +156,21 @@ export interface LowerOptions {
   maxStmts?: number;
   /** Location of the irq descriptor lock used by the irq API mappings (default "irq_desc_lock"). */
   irqDescLock?: string;
+  /**
+   * Use-after-free checks: for each object named here, every access to one of its locations is
+   * preceded by a ghost `rG = READ_ONCE(*<obj>_freed)` (kfree writes 1 there), listed in
+   * `freedChecks` so the scenario's condition can ask whether any reads 1.
+   */
+  checkFreed?: string[];
+}
+
+/** A ghost read of an object's freed flag before an access to it. */
+export interface FreedCheck {
+  reg: string;
+  object: string;
+  /** The access it guards. */
+  loc: string;
+  src?: SrcPos;
 }
 
 export interface Unsupported {
@@ -170,6 +188,8 @@ export interface Lowered {
   assumptions: string[];
   /** Non-empty: the scenario must report inconclusive with these reasons. */
   unsupported: Unsupported[];
+  /** Ghost reads placed by LowerOptions.checkFreed. */
+  freedChecks: FreedCheck[];
 }
 
 // ---- abstract values ---------------------------------------------------------------------------
@@ -250,6 +270,7 @@ class Lowerer {
   readonly assumptions: string[] = [];
   readonly seenAssumption = new Set<string>();
   readonly unsupported: Unsupported[] = [];
+  readonly freedChecks: FreedCheck[] = [];
   readonly stack: string[] = [];
   /** data_race() nesting: accesses inside are marked ONCE and flagged racy. */
   racy = 0;
@@ -275,7 +296,7 @@ class Lowerer {
   }
 
   unsup(construct: string, n: SyntaxNode | undefined): AVal {
-    const line = n ? lineOf(n) : 0;
+    const line = n ? this.lineAt(n) : 0;
     if (!this.unsupported.some((u) => u.construct === construct && u.file === this.file && u.line === line)) {
       this.unsupported.push({ construct, file: this.file, line });
     }
@@ -283,7 +304,65 @@ class Lowerer {
   }
 
   site(n: SyntaxNode): SrcPos {
-    return { file: this.file, line: lineOf(n) };
+    return { file: this.file, line: this.lineAt(n) };
+  }
+
+  /** While a macro expansion is lowered, its statements belong to the line of the macro call. */
+  lineOverride: number | undefined;
+  macroDepth = 0;
+
+  lineAt(n: SyntaxNode): number {
+    return this.lineOverride ?? lineOf(n);
+  }
+
+  /**
+   * Expands a function-like macro of the files (BAD_RING, …) by substituting the argument texts and
+   * lowers the result in place; an expression macro gives its value.
+   */
+  expandMacro(m: CMacro, n: SyntaxNode, args: SyntaxNode[], env: Env, out: LStmt[]): AVal {
+    if (this.macroDepth >= 4) return this.unsup(`macro ${m.name} expands too deeply`, n);
+    let params = m.params ?? [];
+    const variadic = params.at(-1) === '...' || /\.\.\.$/.test(params.at(-1) ?? '');
+    // GNU `args...` reads as the parameters `args` and `...`: then `args` names the variable part.
+    if (params.at(-1) === '...' && params.length > 1 && !m.body.includes('__VA_ARGS__')) params = params.slice(0, -1);
+    const names = params.map((p) => (p === '...' ? '__VA_ARGS__' : p.replace(/\.\.\.$/, '')));
+    const fixedN = variadic ? names.length - 1 : names.length;
+    const argText = args.map((a) => a.text);
+    let body = m.body.replace(/\\\n/g, ' ');
+    if (variadic) {
+      const rest = argText.slice(fixedN).join(', ');
+      const vname = names[names.length - 1];
+      body = body.replace(new RegExp(`,\\s*##\\s*${vname}\\b`, 'g'), rest ? `, ${rest}` : '');
+      body = body.replace(new RegExp(`\\b${vname}\\b`, 'g'), rest);
+    }
+    // Substitute all parameters at once so an argument's text is never substituted again.
+    const fixed = names.slice(0, fixedN);
+    if (fixed.length) {
+      body = body.replace(new RegExp(`\\b(${fixed.join('|')})\\b`, 'g'), (w) => `(${argText[fixed.indexOf(w)] ?? '0'})`);
+    }
+    const root = this.prog.parseSnippet(`void __ringside_macro__(void)\n{\n${body};\n}\n`);
+    const fnBody = kids(root).find((c) => c.type === 'function_definition')?.childForFieldName('body');
+    if (!fnBody || root.hasError) return this.unsup(`macro ${m.name} does not expand to C the front-end reads`, n);
+    const stmts = kids(fnBody);
+    const saved = this.lineOverride;
+    this.lineOverride = this.lineAt(n);
+    this.macroDepth++;
+    this.assume(`macro ${m.name}() expanded from its definition at ${m.file}:${m.line}`);
+    try {
+      if (stmts.length === 1 && stmts[0].type === 'expression_statement' && kids(stmts[0])[0]) return this.value(kids(stmts[0])[0], env, out);
+      const frame: FnFrame = {
+        def: { name: m.name } as CFunctionDef,
+        ret: () => void this.unsup(`return inside macro ${m.name}`, n),
+        top: stmts,
+        labels: new Map(),
+        exit: () => {},
+      };
+      this.list(stmts, 0, env, out, () => {}, frame);
+      return { k: 'val', e: C(0) };
+    } finally {
+      this.macroDepth--;
+      this.lineOverride = saved;
+    }
   }
 
   fresh(): string {
@@ -294,6 +373,16 @@ class Lowerer {
     if (++this.emitted > this.stmtsBudget) {
       this.unsupported.push({ construct: `more than ${this.stmtsBudget} statements (raise maxStmts or slice with keep)`, file: this.file, line: s.src?.line ?? 0 });
       throw new StopLowering();
+    }
+    const loc = s.k === 'load' || s.k === 'store' || s.k === 'rmw' || s.k === 'lock' ? s.loc : undefined;
+    const obj = loc && this.opts.checkFreed?.find((o) => loc.startsWith(`${o}_`) && loc !== `${o}_freed`);
+    if (obj) {
+      const reg = this.fresh();
+      out.push({ k: 'load', reg, prim: 'READ_ONCE', loc: `${obj}_freed`, src: s.src, note: `ghost: is ${obj} freed before this access to ${loc}?` });
+      this.freedChecks.push({ reg, object: obj, loc: loc!, src: s.src });
+      this.assume(
+        `use-after-free check on ${obj}: a ghost READ_ONCE of ${obj}_freed precedes each access to it (kfree writes 1); each ghost read sits right before its access, so fences order it as they would a read at that point`,
+      );
     }
     out.push(s);
   }
@@ -309,7 +398,7 @@ class Lowerer {
 
   kept(loc: string, what: string, n: SyntaxNode): boolean {
     if (!this.opts.keep || this.opts.keep(loc) || this.forced.has(loc)) return true;
-    this.assume(`sliced: ${what} of ${loc} at ${this.file}:${lineOf(n)} dropped (not observed by the scenario)`);
+    this.assume(`sliced: ${what} of ${loc} at ${this.file}:${this.lineAt(n)} dropped (not observed by the scenario)`);
     return false;
   }
 
@@ -371,7 +460,7 @@ class Lowerer {
           const path = `${arr.loc}_${idx.e.v}`;
           return { loc: path, type: et, obj: { path, type: elem } };
         }
-        this.assume(`${arr.loc}[…] at ${this.file}:${lineOf(n)}: all elements are one location (index not tracked)`);
+        this.assume(`${arr.loc}[…] at ${this.file}:${this.lineAt(n)}: all elements are one location (index not tracked)`);
         return { loc: arr.loc, type: et, obj: { path: arr.loc, type: elem } };
       }
       case 'call_expression': {
@@ -443,7 +532,7 @@ class Lowerer {
   load(p: Place, prim: string, out: LStmt[], n: SyntaxNode): LExpr {
     const fixed = this.opts.fixed?.[p.loc];
     if (fixed !== undefined) {
-      this.assume(`${p.loc} is fixed at ${fixed} during the scenario (reads at ${this.file}:${lineOf(n)} fold)`);
+      this.assume(`${p.loc} is fixed at ${fixed} during the scenario (reads at ${this.file}:${this.lineAt(n)} fold)`);
       return C(fixed);
     }
     // A dropped read yields a marker register; if it reaches a kept statement, lowerCall keeps the read.
@@ -457,7 +546,7 @@ class Lowerer {
 
   store(p: Place, prim: string, v: LExpr, out: LStmt[], n: SyntaxNode): void {
     if (this.opts.fixed?.[p.loc] !== undefined) {
-      this.assume(`write to fixed location ${p.loc} at ${this.file}:${lineOf(n)} ignored`);
+      this.assume(`write to fixed location ${p.loc} at ${this.file}:${this.lineAt(n)} ignored`);
       return;
     }
     if (!this.kept(p.loc, 'write', n)) return;
@@ -561,7 +650,7 @@ class Lowerer {
       case 'sizeof_expression':
       case 'offsetof_expression':
       case 'alignof_expression':
-        this.assume(`${n.text.slice(0, 40)} at ${this.file}:${lineOf(n)} taken as 1 (sizes are not modelled)`);
+        this.assume(`${n.text.slice(0, 40)} at ${this.file}:${this.lineAt(n)} taken as 1 (sizes are not modelled)`);
         return { k: 'val', e: C(1) };
       case 'initializer_list':
         return { k: 'unknown', why: 'initializer list' };
@@ -601,7 +690,7 @@ class Lowerer {
     // An unknown that already produced an unsupported entry is not reported again at each use.
     if (!this.unsupported.some((u) => u.construct === v.why)) {
       if (v.why.startsWith('parameter ')) {
-        if (!this.unsupported.some((u) => u.construct === v.why)) this.unsupported.push({ construct: v.why, file: this.file, line: lineOf(n) });
+        if (!this.unsupported.some((u) => u.construct === v.why)) this.unsupported.push({ construct: v.why, file: this.file, line: this.lineAt(n) });
       } else this.unsup(`value of ${n.text.replace(/^\((.*)\)$/s, '$1').slice(0, 60)} (${v.why})`, n);
     }
     return C(0);
@@ -687,11 +776,11 @@ class Lowerer {
     }
     if ('k' in p) return this.unsup(`assignment to ${lhs.text}`, n);
     if (p.obj && v.k === 'obj') {
-      this.assume(`pointer stores are not modelled (object graph fixed): ${lhs.text} at ${this.file}:${lineOf(n)}`);
+      this.assume(`pointer stores are not modelled (object graph fixed): ${lhs.text} at ${this.file}:${this.lineAt(n)}`);
       return v;
     }
     if (p.fnKeys) {
-      this.assume(`function pointer store ${lhs.text} at ${this.file}:${lineOf(n)} not modelled`);
+      this.assume(`function pointer store ${lhs.text} at ${this.file}:${this.lineAt(n)} not modelled`);
       return v;
     }
     // A store the slice drops needs no value (so an unknown value there does not matter).
@@ -813,7 +902,7 @@ class Lowerer {
     if (def) return this.primitive(name, def, n, args, env, out);
     if (CONDITION_CALLS.has(name)) {
       const c = args.length ? this.scalar(args[0], env, out) : C(0);
-      if (name.startsWith('BUG') || name.startsWith('VM_BUG')) this.assume(`${name}() at ${this.file}:${lineOf(n)} assumed not to fire`);
+      if (name.startsWith('BUG') || name.startsWith('VM_BUG')) this.assume(`${name}() at ${this.file}:${this.lineAt(n)} assumed not to fire`);
       return { k: 'val', e: c };
     }
     if (NO_EFFECT_CALLS.has(name)) {
@@ -849,7 +938,7 @@ class Lowerer {
     if (/^virtio_(mb|rmb|wmb)$/.test(name)) {
       const weak = args[0] ? this.scalar(args[0], env, out) : C(1);
       this.assume(`${name}(weak_barriers) → ${API_MAP[name].becomes}: ${API_MAP[name].why}`);
-      if (weak.k !== 'const') this.assume(`weak_barriers is not fixed: ${name} at ${this.file}:${lineOf(n)} is modelled the same either way`);
+      if (weak.k !== 'const') this.assume(`weak_barriers is not fixed: ${name} at ${this.file}:${this.lineAt(n)} is modelled the same either way`);
       for (const s of lowerApi(name, { site, irqDescLock: this.irqDescLock() })!) this.emit(out, s);
       return { k: 'val', e: C(0) };
     }
@@ -865,7 +954,7 @@ class Lowerer {
     if (name === 'kfree' || name === 'kfree_rcu' || name === 'vfree' || name === 'kvfree') {
       const v = args[0] ? this.value(args[0], env, out) : undefined;
       if (v?.k !== 'obj') {
-        this.assume(`${name}(${args[0]?.text}) at ${this.file}:${lineOf(n)}: not a modelled object, no shared effect`);
+        this.assume(`${name}(${args[0]?.text}) at ${this.file}:${this.lineAt(n)}: not a modelled object, no shared effect`);
         return { k: 'val', e: C(0) };
       }
       this.assume(`kfree → ${API_MAP.kfree.becomes}: ${API_MAP.kfree.why}`);
@@ -891,6 +980,7 @@ class Lowerer {
     if (def2) return this.inline(def2, n, args, env, out);
     const macro = this.syms.macros.get(name);
     if (macro && macro.body === '') return { k: 'val', e: C(0) };
+    if (macro && macro.params) return this.expandMacro(macro, n, args, env, out);
     if (name === 'spin_lock_init' || name === 'INIT_LIST_HEAD' || name === 'list_add_tail' || name === 'list_del') {
       this.assume(`${name}(): initialisation/list bookkeeping, no shared effect modelled (the object graph is fixed)`);
       return { k: 'val', e: C(0) };
@@ -1043,7 +1133,7 @@ class Lowerer {
     const args = this.args(call);
     const cursor = args[spec.cursor];
     const n = this.opts.unroll;
-    this.assume(`${name}(${args.map((a) => a.text).join(', ')}) at ${this.file}:${lineOf(call)}: the list holds exactly ${n} entr${n === 1 ? 'y' : 'ies'}, each the instance of the cursor's type (unrolled ${n}×)`);
+    this.assume(`${name}(${args.map((a) => a.text).join(', ')}) at ${this.file}:${this.lineAt(call)}: the list holds exactly ${n} entr${n === 1 ? 'y' : 'ies'}, each the instance of the cursor's type (unrolled ${n}×)`);
     if (!cursor || cursor.type !== 'identifier' || !env.has(cursor.text)) {
       this.unsup(`${name} cursor ${cursor?.text ?? '?'} is not a declared local`, call);
       rest(env, out);
@@ -1121,8 +1211,7 @@ class Lowerer {
         return;
       }
       case 'switch_statement':
-        this.unsup('switch statement', s);
-        return done();
+        return this.switchStmt(s, env, out, k ?? (() => {}), f);
       case ';':
       case 'empty_statement':
         return done();
@@ -1190,6 +1279,58 @@ class Lowerer {
     k?.(env, out);
   }
 
+  /**
+   * switch: the case bodies form one statement list (so falling through works); each case starts at
+   * its first statement, `break` continues after the switch. Dispatch is an if-chain on the value.
+   */
+  switchStmt(s: SyntaxNode, env: Env, out: LStmt[], k: K, f: FnFrame): void {
+    let condNode = s.childForFieldName('condition')!;
+    if (condNode.type === 'parenthesized_expression') condNode = kids(condNode)[0] ?? condNode;
+    const v = this.scalar(condNode, env, out);
+    const body = s.childForFieldName('body');
+    const flat: SyntaxNode[] = [];
+    const cases: { values: SyntaxNode[]; start: number }[] = [];
+    let defaultStart: number | undefined;
+    let pending: SyntaxNode[] = [];
+    for (const c of body ? kids(body) : []) {
+      if (c.type !== 'case_statement') {
+        flat.push(c);
+        continue;
+      }
+      const value = c.childForFieldName('value');
+      const stmts = kids(c).filter((x) => !value || x.id !== value.id);
+      if (value) pending.push(value);
+      else defaultStart = flat.length;
+      if (stmts.length || !value) {
+        if (pending.length) cases.push({ values: pending, start: flat.length });
+        pending = [];
+      }
+      flat.push(...stmts);
+    }
+    if (pending.length) cases.push({ values: pending, start: flat.length });
+    const frame: FnFrame = { ...f, brk: k };
+    const runFrom = (i: number, e: Env, o: LStmt[]) => this.list(flat, i, e, o, k, frame);
+    const chain = (ci: number, e: Env, o: LStmt[]): void => {
+      if (ci >= cases.length) {
+        if (defaultStart !== undefined) return runFrom(defaultStart, e, o);
+        return k(e, o);
+      }
+      const c = cases[ci];
+      const conds = c.values.map((x) => this.scalar(x, e, o));
+      let cond: LExpr = conds.map((x): LExpr => ({ k: 'bin', op: '==', l: v, r: x })).reduce((a, b) => ({ k: 'bin', op: '||', l: a, r: b }));
+      if (v.k === 'const' && conds.every((x) => x.k === 'const')) {
+        cond = C(+conds.some((x) => x.k === 'const' && x.v === v.v));
+      }
+      if (cond.k === 'const') return cond.v ? runFrom(c.start, e, o) : chain(ci + 1, e, o);
+      const tOut: LStmt[] = [];
+      const eOut: LStmt[] = [];
+      runFrom(c.start, new Map(e), tOut);
+      chain(ci + 1, new Map(e), eOut);
+      this.emit(o, { k: 'if', cond, then: tOut, else: eOut, src: this.site(s) });
+    };
+    chain(0, env, out);
+  }
+
   merge(env: Env, a: Env, b: Env, aOut: LStmt[], bOut: LStmt[], s: SyntaxNode): void {
     for (const name of new Set([...a.keys(), ...b.keys()])) {
       if (!env.has(name)) continue; // declared inside a branch: out of scope afterwards
@@ -1211,14 +1352,19 @@ class Lowerer {
       } else if (va.k === 'obj' && vb.k === 'obj' && va.path === vb.path) env.set(name, va);
       else if (va.k === 'unknown' || vb.k === 'unknown') env.set(name, va.k === 'unknown' ? vb : va);
       else {
-        env.set(name, { k: 'unknown', why: `${name} differs after the if at ${this.file}:${lineOf(s)}` });
+        env.set(name, { k: 'unknown', why: `${name} differs after the if at ${this.file}:${this.lineAt(s)}` });
       }
     }
   }
 
   loop(s: SyntaxNode, env: Env, out: LStmt[], k: K, f: FnFrame): void {
     const n = this.opts.unroll;
-    this.assume(`loop at ${this.file}:${lineOf(s)} unrolled at most ${n}×: executions needing more iterations leave the loop early`);
+    const c0 = s.childForFieldName('condition');
+    if (s.type === 'do_statement' && c0 && /^\(?\s*0\s*\)?$/.test(c0.text)) {
+      // do { … } while (0): a statement block, run once.
+      return this.stmt(s.childForFieldName('body')!, env, out, k, { ...f, brk: k, cont: k });
+    }
+    this.assume(`loop at ${this.file}:${this.lineAt(s)} unrolled at most ${n}×: executions needing more iterations leave the loop early`);
     const body = s.childForFieldName('body')!;
     let condNode: SyntaxNode | null = s.childForFieldName('condition');
     if (condNode?.type === 'parenthesized_expression') condNode = kids(condNode)[0] ?? condNode;
@@ -1397,5 +1543,6 @@ function lowerOnce(prog: CoreProgram, fn: string, opts: LowerOptions, forced: Se
     registers: stmtRegisters(stmts),
     assumptions: lw.assumptions,
     unsupported: lw.unsupported,
+    freedChecks: lw.freedChecks,
   };
 }

@@ -60,6 +60,8 @@ export const DEF_PRIMITIVES: Record<string, DefPrimitive> = {
   cmpxchg_release: rmw(0, 2, true),
   srcu_read_lock: rmw(0, 0, true),
   srcu_read_unlock: rmw(0, 1, false),
+  srcu_down_read: rmw(0, 0, true),
+  srcu_up_read: rmw(0, 1, false),
   synchronize_srcu: rmw(0, 0, false),
   synchronize_srcu_expedited: rmw(0, 0, false),
   atomic_add: rmw(1, 1, false),
@@ -119,15 +121,15 @@ export const API_MAP: Record<string, ApiMapping> = {
     becomes: 'spin_lock(l)',
     why: 'masking local interrupts only stops a handler on this CPU; the model runs handlers as other CPUs, so only the lock orders anything',
   },
-  spin_unlock_irqrestore: { becomes: 'spin_unlock(l)', why: 'as spin_lock_irqsave: the lock release is the ordering' },
-  spin_lock_irq: { becomes: 'spin_lock(l)', why: 'as spin_lock_irqsave' },
-  spin_unlock_irq: { becomes: 'spin_unlock(l)', why: 'as spin_unlock_irqrestore' },
-  spin_lock_bh: { becomes: 'spin_lock(l)', why: 'softirq masking is local to the CPU, as for irqsave' },
-  spin_unlock_bh: { becomes: 'spin_unlock(l)', why: 'as spin_lock_bh' },
-  raw_spin_lock: { becomes: 'spin_lock(l)', why: 'a raw spinlock orders exactly like a spinlock' },
-  raw_spin_unlock: { becomes: 'spin_unlock(l)', why: 'as raw_spin_lock' },
-  raw_spin_lock_irqsave: { becomes: 'spin_lock(l)', why: 'raw lock + local irq masking: as spin_lock_irqsave' },
-  raw_spin_unlock_irqrestore: { becomes: 'spin_unlock(l)', why: 'as raw_spin_lock_irqsave' },
+  spin_unlock_irqrestore: { becomes: 'spin_unlock(l)', why: 'restoring the local irq state orders nothing across CPUs; the release of the lock does' },
+  spin_lock_irq: { becomes: 'spin_lock(l)', why: 'unconditional local irq masking, otherwise the same as spin_lock_irqsave' },
+  spin_unlock_irq: { becomes: 'spin_unlock(l)', why: 'unmasking local irqs orders nothing across CPUs; the lock release does' },
+  spin_lock_bh: { becomes: 'spin_lock(l)', why: 'softirq masking is local to the CPU; only the lock orders accesses between CPUs' },
+  spin_unlock_bh: { becomes: 'spin_unlock(l)', why: 'softirq unmasking is local to the CPU; the lock release is the ordering' },
+  raw_spin_lock: { becomes: 'spin_lock(l)', why: 'a raw spinlock differs only for PREEMPT_RT sleeping; its ordering is a spinlock\'s' },
+  raw_spin_unlock: { becomes: 'spin_unlock(l)', why: 'a raw spinlock release orders exactly like spin_unlock' },
+  raw_spin_lock_irqsave: { becomes: 'spin_lock(l)', why: 'a raw lock plus local irq masking: the lock alone orders between CPUs' },
+  raw_spin_unlock_irqrestore: { becomes: 'spin_unlock(l)', why: 'a raw lock release plus local irq restore: the release is the ordering' },
   kfree: {
     becomes: 'WRITE_ONCE(*<obj>_freed, 1) (ghost)',
     why: 'freeing is a write that any later access to the object conflicts with; scenarios test <obj>_freed in their condition',
@@ -148,16 +150,22 @@ export const API_MAP: Record<string, ApiMapping> = {
     becomes: 'spin_lock(irq_desc_lock); spin_unlock(irq_desc_lock); synchronize_rcu()',
     why: 'disable_irq masks the line under the descriptor lock and then synchronize_irq()s',
   },
-  disable_irq_nosync: { becomes: 'spin_lock(irq_desc_lock); spin_unlock(irq_desc_lock)', why: 'masking under the descriptor lock, no wait' },
-  enable_irq: { becomes: 'spin_lock(irq_desc_lock); spin_unlock(irq_desc_lock)', why: 'unmasking under the descriptor lock' },
+  disable_irq_nosync: {
+    becomes: 'spin_lock(irq_desc_lock); spin_unlock(irq_desc_lock)',
+    why: 'it masks the line under the descriptor lock and does not wait for a running handler',
+  },
+  enable_irq: {
+    becomes: 'spin_lock(irq_desc_lock); spin_unlock(irq_desc_lock)',
+    why: 'it unmasks the line under the descriptor lock, which a later handler entry takes too',
+  },
   'irq-entry': {
     becomes: 'spin_lock(irq_desc_lock); spin_unlock(irq_desc_lock); rcu_read_lock()',
     why: 'handle_irq_event marks the irq in progress under the descriptor lock, and the hard-irq handler is an RCU read-side critical section (true since v5.0)',
   },
-  'irq-exit': { becomes: 'rcu_read_unlock()', why: 'the end of the handler ends its RCU read-side section' },
+  'irq-exit': { becomes: 'rcu_read_unlock()', why: 'returning from the hard-irq handler ends its RCU read-side critical section' },
   'status-write': {
-    becomes: 'pci/mmio: smp_wmb(); WRITE_ONCE(*dev_status, v) — ccw: smp_mb(); WRITE_ONCE(*dev_status, v)',
-    why: 'iowrite8/writel are ordered after the CPU\'s earlier writes to memory (memory-barriers.txt), so the device sees them first; ccw submits a channel program, a serialising instruction, hence a full fence',
+    becomes: 'pci/mmio: smp_store_release(dev_status, v) — ccw: smp_mb(); WRITE_ONCE(*dev_status, v)',
+    why: 'iowrite8/writel are ordered after the CPU\'s earlier memory writes as seen by the device and by what the device then causes on other CPUs (its interrupt): a cumulative ordering, which a release store gives and smp_wmb() (not A-cumulative) does not; ccw submits a channel program and waits (serialising), hence a full fence',
   },
   'status-read': {
     becomes: 'r = READ_ONCE(*dev_status)',
@@ -224,9 +232,9 @@ export function irqExit(site: SrcPos): LStmt[] {
 
 /** A status write the device observes, with the transport's ordering (see API_MAP['status-write']). */
 export function deviceStatusWrite(transport: 'pci' | 'mmio' | 'ccw', loc: string, value: LExpr, site: SrcPos): LStmt[] {
-  const f = transport === 'ccw' ? 'smp_mb' : 'smp_wmb';
+  if (transport !== 'ccw') return [{ ...L.storeRelease(loc, value, site), note: `${transport} status write seen by the device` }];
   return [
-    { ...L.fence(f, site), note: `${transport} status write ordering` },
+    { ...L.fence('smp_mb', site), note: 'ccw channel program (serialising)' },
     { ...L.writeOnce(loc, value, site), note: 'status write seen by the device' },
   ];
 }

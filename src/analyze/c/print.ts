@@ -50,6 +50,15 @@ function primCall(prim: string, loc: string, values: LExpr[], locArg = 0): strin
   return `${prim}(${args.join(', ')})`;
 }
 
+function negate(e: LExpr): LExpr {
+  if (e.k === 'un' && e.op === '!') return e.e;
+  if (e.k === 'bin') {
+    const inv: Record<string, string> = { '==': '!=', '!=': '==', '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
+    if (inv[e.op]) return { ...e, op: inv[e.op] };
+  }
+  return { k: 'un', op: '!', e };
+}
+
 export function printStmtHead(s: LStmt): string {
   switch (s.k) {
     case 'load':
@@ -105,6 +114,11 @@ export function printLitmusThread(
   };
   const emit = (list: LStmt[], p: string) => {
     for (const s of list) {
+      if (s.k === 'if' && s.then.length === 0 && s.else.length > 0) {
+        // `if (c) {} else {…}` reads better as `if (!c) {…}`.
+        emit([{ ...s, cond: negate(s.cond), then: s.else, else: [] }], p);
+        continue;
+      }
       lines.push(p + printStmtHead(s) + comment(s));
       map.push(s.src);
       if (s.k === 'if') {

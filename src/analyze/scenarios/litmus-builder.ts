@@ -116,5 +116,6 @@ export function buildLitmus(spec: LitmusSpec): BuiltLitmus {
 export function siteLabel(s: SourceSite): string {
   if (s.origin === 'env') return `env ${s.file.replace(/^env:/, '')}${s.line ? ':' + s.line : ''}: ${s.fn}`;
   const base = s.file.split('/').pop();
-  return `${base}:${s.line} ${s.fn}${s.patch ? ` (+${s.patch.index}/${s.patch.total})` : ''}`;
+  const added = s.patch ? ` (added by ${s.patch.index}/${s.patch.total}${s.patch.patchLine ? `, patch line ${s.patch.patchLine}` : ''})` : '';
+  return `${base}:${s.line} ${s.fn}${added}`;
 }

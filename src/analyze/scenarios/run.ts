@@ -27,6 +27,8 @@ export interface Prepared {
 export function prepare(scenario: Scenario, choice: InstanceChoice, lower: CoreLowerer): Prepared {
   try {
     const built = scenario.build(choice, lower);
+    // One test name per instance, so emitted files and herd7 commands never collide.
+    if (scenario.hardenMatters && !choice.env.harden) built.spec.name += '-noharden';
     if (built.unsupported.length > 0) return { scenario, choice, built, error: `cannot lower: ${built.unsupported.join('; ')}` };
     return { scenario, choice, built, litmus: buildLitmus(built.spec) };
   } catch (e) {
@@ -84,7 +86,7 @@ export async function execute(p: Prepared, modelDir: string, bounds: Bounds = DE
     verdict: 'violated',
     reason: flag ? `an execution raises ${flag}: ${p.built.violation}` : p.built.violation,
     trace,
-    sites: involvedSites(trace ?? []),
+    sites: involvedSites(trace ?? [], p.litmus, !!flag),
   };
 }
 
@@ -106,6 +108,9 @@ function describeSource(rf: string | undefined, lit: BuiltLitmus): string | unde
 function mapWitness(r: TestResult, lit: BuiltLitmus, built: BuiltScenario): TraceStep[] {
   return r.witness!.steps.map((s) => ({
     thread: s.thread,
+    kind: s.kind,
+    loc: s.loc,
+    rf: s.readsFrom,
     threadTitle: built.spec.threads[s.thread]?.title ?? `P${s.thread}`,
     text: s.text,
     site: s.line !== undefined ? lit.sites.get(s.line) : undefined,
@@ -115,13 +120,37 @@ function mapWitness(r: TestResult, lit: BuiltLitmus, built: BuiltScenario): Trac
   }));
 }
 
-/** Core sites of the memory accesses in the violating execution, deduplicated (locks and env excluded). */
-function involvedSites(trace: TraceStep[]): SourceSite[] {
+const PLAIN = /(^|[^A-Za-z_])\*[A-Za-z_][A-Za-z0-9_]*\s*(=[^=]|;)|=\s*\*[A-Za-z_]/;
+
+/**
+ * The core sites a violation is about, for its fingerprint (stable when unrelated code changes):
+ * reads that saw another thread's write and that write; writes to a location some read saw stale;
+ * for a data-race property, the plain and marked accesses of locations several threads touch.
+ * Locks and RCU markers are left out.
+ */
+function involvedSites(trace: TraceStep[], lit: BuiltLitmus, race: boolean): SourceSite[] {
   const out: SourceSite[] = [];
-  for (const t of trace) {
-    if (!t.site || t.site.origin !== 'core') continue;
-    if (/spin_(un)?lock|rcu_read_(un)?lock/.test(t.text)) continue;
-    if (!out.some((o) => o.file === t.site!.file && o.line === t.site!.line)) out.push(t.site);
+  const add = (s: SourceSite | undefined) => {
+    if (s && s.origin === 'core' && !out.some((o) => o.fn === s.fn && o.code === s.code)) out.push(s);
+  };
+  const isSync = (t: TraceStep) => /spin_(un)?lock|rcu_read_(un)?lock|synchronize_rcu/.test(t.text);
+  const staleLocs = new Set(trace.filter((t) => t.stale && t.loc).map((t) => t.loc!));
+  for (const t of race ? [] : trace) {
+    if (isSync(t)) continue;
+    const m = t.rf ? /^P(\d+):line (\d+)$/.exec(t.rf) : null;
+    if (t.kind === 'R' && m && Number(m[1]) !== t.thread) {
+      add(t.site);
+      add(lit.sites.get(Number(m[2])));
+    }
+    if (t.kind === 'W' && t.loc && staleLocs.has(t.loc)) add(t.site);
+  }
+  if (race) {
+    const byLoc = new Map<string, TraceStep[]>();
+    for (const t of trace) if (t.loc && !isSync(t)) byLoc.set(t.loc, [...(byLoc.get(t.loc) ?? []), t]);
+    for (const steps of byLoc.values()) {
+      const threads = new Set(steps.map((t) => t.thread));
+      if (threads.size > 1 && steps.some((t) => t.kind === 'W') && steps.some((t) => PLAIN.test(t.text))) steps.forEach((t) => add(t.site));
+    }
   }
   return out;
 }

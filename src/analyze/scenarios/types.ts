@@ -117,6 +117,10 @@ export interface ScenarioRun {
 
 export interface TraceStep {
   thread: number;
+  kind?: 'R' | 'W' | 'F';
+  loc?: string;
+  /** Raw reads-from of the sim ('init' or "P1:line 12"), for fingerprints. */
+  rf?: string;
   threadTitle: string;
   text: string;
   site?: SourceSite;

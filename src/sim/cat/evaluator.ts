@@ -72,7 +72,7 @@ interface SlotDef {
 
 type CInstr =
   | { k: 'test'; kind: 'check' | 'flag'; name: string; test: (ctx: Ctx) => boolean }
-  | { k: 'with'; slot: number; choices: (ctx: Ctx) => Iterable<Value>; resets: number[] };
+  | { k: 'with'; slot: number; choices: (ctx: Ctx) => Iterable<Value> };
 
 /** A model compiled for evaluation. */
 export interface Plan {
@@ -82,6 +82,8 @@ export interface Plan {
   final: Map<string, number>;
   /** Per slot: its value depends only on the execution's skeleton (see SkeletonCache). */
   isStatic: Uint8Array;
+  /** Per slot: depends (transitively) on a `with`-bound name, so its value may change between branches. */
+  varying: Uint8Array;
   /** Values of static slots for the most recent skeleton. */
   cache?: SkeletonCache;
 }
@@ -142,8 +144,9 @@ class Compiler {
       instrs: this.instrs,
       final: new Map(this.env),
       isStatic: new Uint8Array(this.slots.length),
+      varying: new Uint8Array(this.slots.length),
     };
-    this.computeResets(plan);
+    this.computeFlags(plan);
     return plan;
   }
 
@@ -198,7 +201,6 @@ class Compiler {
         k: 'with',
         slot,
         choices: (ctx) => ins.choices(ctx, deps.map((d) => ctx.get(d))),
-        resets: [],
       });
     }
   }
@@ -257,8 +259,7 @@ class Compiler {
             if (v instanceof VSet) return v.items;
             throw new CatRuntimeError(loc, `with … from: expected a set of values, found ${typeName(v)}`);
           },
-          resets: [],
-        });
+          });
         return;
       }
     }
@@ -513,10 +514,7 @@ class Compiler {
     }
     this.deps?.add(slot);
     if (!this.slotStatic[slot]) this.markDynamic();
-    return (ctx) => {
-      const v = ctx.vals[slot];
-      return v !== undefined ? v : ctx.force(slot);
-    };
+    return (ctx) => ctx.get(slot);
   }
 
   private letIn(binds: Binding[], body: Expr, scope: Scope | null): CExpr {
@@ -696,32 +694,30 @@ class Compiler {
     };
   }
 
-  private computeResets(plan: Plan): void {
+  private computeFlags(plan: Plan): void {
     const n = plan.slots.length;
-    const words = (n + 31) >>> 5;
-    // closure[s] = all slots s depends on, transitively (slots only depend on earlier ones, except rec groups)
-    const closure: Uint32Array[] = new Array(n);
-    for (let s = 0; s < n; s++) {
-      const m = new Uint32Array(words);
-      for (const d of plan.slots[s].deps) {
-        m[d >>> 5] |= 1 << (d & 31);
-        if (d < s && closure[d]) for (let k = 0; k < words; k++) m[k] |= closure[d][k];
-      }
-      closure[s] = m;
-    }
-    // rec groups: members share the group's dependencies (fixed above via deps), nothing more to do
+    // a slot is dynamic (resp. varying) when it or a slot it reads (transitively) reads rf or event values
+    // (resp. is bound by with … from); slots only read earlier slots, and rec groups share their deps
     const dynamic = new Uint8Array(n);
+    const varying = new Uint8Array(n);
     for (let s = 0; s < n; s++) {
       const def = plan.slots[s];
       let dyn = def.withBound || def.dynamic ? 1 : 0;
-      for (let d = 0; d < n && !dyn; d++) if (closure[s][d >>> 5] & (1 << (d & 31)) && (plan.slots[d].withBound || plan.slots[d].dynamic)) dyn = 1;
+      let vary = def.withBound ? 1 : 0;
+      for (const d of def.deps) {
+        dyn |= dynamic[d];
+        vary |= varying[d];
+      }
       dynamic[s] = dyn;
+      varying[s] = vary;
+      if (def.group) for (const g of def.group.slots) if (g < s) {
+        dynamic[g] |= dyn;
+        varying[g] |= vary;
+      }
     }
-    for (let s = 0; s < n; s++) plan.isStatic[s] = dynamic[s] ? 0 : 1;
-    for (const ins of plan.instrs) {
-      if (ins.k !== 'with') continue;
-      const w = ins.slot;
-      for (let s = w + 1; s < n; s++) if (closure[s][w >>> 5] & (1 << (w & 31))) ins.resets.push(s);
+    for (let s = 0; s < n; s++) {
+      plan.isStatic[s] = dynamic[s] ? 0 : 1;
+      plan.varying[s] = varying[s];
     }
   }
 }
@@ -782,47 +778,139 @@ function sameSkeleton(a: Execution, b: Execution): boolean {
   return oa === ob || sameTags(oa, ob);
 }
 
-/** The state of evaluating one model on one execution. */
+/** Marks a dependency that a computation did not read. */
+const UNUSED = 0xffffffff;
+
+/**
+ * The state of evaluating one model on one execution.
+ * Branching (`with … from`) is incremental: assigning a with-bound slot bumps its version and starts a new
+ * epoch; a varying slot is revalidated on first use in an epoch — recomputed only when a slot it read has a
+ * new version — and its own version is bumped only when its recomputed value differs. So a branch recomputes
+ * just what its choice actually changes (e.g. with no locks, lock.cat's final rf is the same for every co, and
+ * nothing that depends only on rf is recomputed).
+ */
 export class Ctx implements NativeCtx {
   readonly n: number;
   private _all?: EventSet;
   private _id?: Relation;
   readonly vals: (Value | undefined)[];
+  readonly ver: Uint32Array;
+  readonly seen: Uint32Array;
+  readonly used: (Uint32Array | undefined)[];
+  epoch = 1;
+  /** A detached copy: every present value is valid; missing ones are computed without version tracking. */
+  scratch = false;
 
   constructor(
     readonly plan: Plan,
     readonly exec: Execution,
-    vals?: (Value | undefined)[],
     readonly cache?: SkeletonCache,
+    from?: Ctx,
   ) {
     this.n = exec.events.length;
-    this.vals = vals ?? (cache ? cache.vals.slice() : new Array(plan.slots.length));
+    const k = plan.slots.length;
+    if (from) {
+      this.vals = from.vals.slice();
+      this.ver = this.seen = new Uint32Array(0);
+      this.used = [];
+      this._all = from._all;
+      this._id = from._id;
+    } else {
+      this.vals = cache ? cache.vals.slice() : new Array(k);
+      this.ver = new Uint32Array(k);
+      this.seen = new Uint32Array(k);
+      this.used = new Array(k);
+    }
   }
 
   /** A context for exec, reusing the plan's skeleton cache when exec has the same skeleton. */
   static for(plan: Plan, exec: Execution): Ctx {
     let cache = plan.cache;
     if (!cache || !sameSkeleton(cache.exec, exec)) plan.cache = cache = { exec, vals: new Array(plan.slots.length) };
-    return new Ctx(plan, exec, undefined, cache);
+    return new Ctx(plan, exec, cache);
   }
 
   get(slot: number): Value {
     const v = this.vals[slot];
-    return v !== undefined ? v : this.force(slot);
+    if (v !== undefined && (this.scratch || this.plan.varying[slot] === 0 || this.seen[slot] === this.epoch)) return v;
+    return this.force(slot);
+  }
+
+  /** Assign a with-bound slot for a new branch. */
+  assign(slot: number, v: Value): void {
+    this.vals[slot] = v;
+    this.ver[slot]++;
+    this.seen[slot] = ++this.epoch;
   }
 
   force(slot: number): Value {
-    const def = this.plan.slots[slot];
-    if (def.group) {
-      def.group.run(this);
-      if (this.cache && this.plan.isStatic[slot]) for (const s of def.group.slots) this.cache.vals[s] = this.vals[s];
+    const plan = this.plan;
+    const def = plan.slots[slot];
+    const old = this.vals[slot];
+    if (def.withBound) {
+      if (old === undefined) throw new CatRuntimeError(undefined, `'${def.name}' has no value yet (its with … from was not reached)`);
+      return old;
+    }
+    if (this.scratch) {
+      if (def.group) def.group.run(this);
+      else {
+        if (!def.compute) throw new CatRuntimeError(undefined, `'${def.name}' has no computation`);
+        this.vals[slot] = def.compute(this);
+      }
+      if (this.cache && plan.isStatic[slot]) this.cache.vals[slot] = this.vals[slot];
       return this.vals[slot] as Value;
     }
-    if (!def.compute) throw new CatRuntimeError(undefined, `'${def.name}' has no value yet (its with … from was not reached)`);
+    const deps = def.deps;
+    if (old !== undefined && plan.varying[slot] && this.used[slot]) {
+      // revalidate: recompute only if a dependency it read has changed
+      const rec = this.used[slot]!;
+      let stale = false;
+      for (let i = 0; i < deps.length; i++) {
+        if (rec[i] === UNUSED) continue;
+        this.get(deps[i]);
+        if (this.ver[deps[i]] !== rec[i]) {
+          stale = true;
+          break;
+        }
+      }
+      if (!stale) {
+        if (def.group) for (const g of def.group.slots) this.seen[g] = this.epoch;
+        else this.seen[slot] = this.epoch;
+        return old;
+      }
+    }
+    if (def.group) {
+      const olds = def.group.slots.map((g) => this.vals[g]);
+      // members read each other's in-progress values during the fixpoint
+      for (const g of def.group.slots) this.seen[g] = this.epoch;
+      def.group.run(this);
+      const rec = this.record(deps);
+      def.group.slots.forEach((g, i) => {
+        const nv = this.vals[g]!;
+        if (olds[i] === undefined || nv instanceof VClo || nv instanceof VPrim || !valueEquals(olds[i]!, nv)) this.ver[g]++;
+        this.used[g] = rec;
+        this.seen[g] = this.epoch;
+        if (this.cache && plan.isStatic[g]) this.cache.vals[g] = this.vals[g];
+      });
+      return this.vals[slot] as Value;
+    }
+    if (!def.compute) throw new CatRuntimeError(undefined, `'${def.name}' has no computation`);
     const v = def.compute(this);
     this.vals[slot] = v;
-    if (this.cache && this.plan.isStatic[slot]) this.cache.vals[slot] = v;
+    if (plan.varying[slot]) {
+      // a function value reads globals when called, so it counts as changed whenever it is recomputed
+      if (old === undefined || v instanceof VClo || v instanceof VPrim || !valueEquals(old, v)) this.ver[slot]++;
+      this.used[slot] = this.record(deps);
+      this.seen[slot] = this.epoch;
+    } else if (this.cache && plan.isStatic[slot]) this.cache.vals[slot] = v;
     return v;
+  }
+
+  /** Versions of the dependencies a computation just read (those with a value). */
+  private record(deps: number[]): Uint32Array {
+    const rec = new Uint32Array(deps.length);
+    for (let i = 0; i < deps.length; i++) rec[i] = this.vals[deps[i]] !== undefined ? this.ver[deps[i]] : UNUSED;
+    return rec;
   }
 
   all(): EventSet {
@@ -846,8 +934,15 @@ export class Ctx implements NativeCtx {
     return notAFunction(f, loc);
   }
 
-  snapshot(): Ctx {
-    return new Ctx(this.plan, this.exec, this.vals.slice(), this.cache);
+  /** A copy holding only the values valid in the current branch; it evaluates anything else from scratch. */
+  detachedCopy(): Ctx {
+    const c = new Ctx(this.plan, this.exec, this.cache, this);
+    const varying = this.plan.varying;
+    const slots = this.plan.slots;
+    for (let s = 0; s < c.vals.length; s++)
+      if (varying[s] && this.seen[s] !== this.epoch && !slots[s].withBound) c.vals[s] = undefined;
+    c.scratch = true;
+    return c;
   }
 }
 
@@ -861,40 +956,57 @@ function guard<T>(f: () => T): T {
   }
 }
 
-function makeJudgement(ctx: Ctx, consistent: boolean, failed: string | undefined, flags: string[]): Judgement {
-  const snap = ctx.snapshot();
-  const lookup = (name: string): Relation | EventSet | undefined => {
-    const slot = snap.plan.final.get(name);
+/**
+ * A judgement reads the live context while that context still holds its branch; just before the context
+ * moves to another branch, `detach` keeps a copy of the values valid for this branch, and later lookups
+ * compute anything missing from that copy (from scratch, without incremental bookkeeping).
+ */
+class LiveJudgement implements Judgement {
+  private detached?: Ctx;
+  readonly flags: string[];
+  readonly failed?: string;
+
+  constructor(
+    private readonly ctx: Ctx,
+    readonly consistent: boolean,
+    failed: string | undefined,
+    flags: string[],
+  ) {
+    if (failed !== undefined) this.failed = failed;
+    this.flags = flags.length > 1 ? [...new Set(flags)] : flags;
+  }
+
+  detach(): void {
+    if (!this.detached) this.detached = this.ctx.detachedCopy();
+  }
+
+  lookup(name: string): Relation | EventSet | undefined {
+    const c = this.detached ?? this.ctx;
+    const slot = c.plan.final.get(name);
     if (slot === undefined) return undefined;
     try {
-      const v = snap.get(slot);
+      const v = c.get(slot);
       if (v instanceof Relation || v instanceof EventSet) return v;
-      if (v === EMPTY) return new Relation(snap.n);
+      if (v === EMPTY) return new Relation(c.n);
       return undefined;
     } catch (err) {
       if (err instanceof CatRuntimeError) return undefined;
       throw err;
     }
-  };
-  const rel = (name: string): Relation => {
-    const v = lookup(name);
-    return v instanceof Relation ? v : new Relation(snap.n);
-  };
-  return {
-    consistent,
-    ...(failed !== undefined ? { failed } : {}),
-    flags: [...new Set(flags)],
-    get co() {
-      return rel('co');
-    },
-    get rf() {
-      return rel('rf');
-    },
-    lookup,
-  };
+  }
+  private rel(name: string): Relation {
+    const v = this.lookup(name);
+    return v instanceof Relation ? v : new Relation(this.ctx.n);
+  }
+  get co(): Relation {
+    return this.rel('co');
+  }
+  get rf(): Relation {
+    return this.rel('rf');
+  }
 }
 
-function* run(ctx: Ctx, pc: number, flags: string[]): Generator<Judgement> {
+function* run(ctx: Ctx, pc: number, flags: string[]): Generator<LiveJudgement> {
   const instrs = ctx.plan.instrs;
   for (; pc < instrs.length; pc++) {
     const ins = instrs[pc];
@@ -903,23 +1015,27 @@ function* run(ctx: Ctx, pc: number, flags: string[]): Generator<Judgement> {
       if (ins.kind === 'flag') {
         if (ok) flags = [...flags, ins.name];
       } else if (!ok) {
-        yield makeJudgement(ctx, false, ins.name, flags);
+        yield new LiveJudgement(ctx, false, ins.name, flags);
         return;
       }
     } else {
       const choices = guard(() => ins.choices(ctx));
       const it = choices[Symbol.iterator]();
+      let last: LiveJudgement | undefined;
       for (;;) {
         const nx = guard(() => it.next());
         if (nx.done) break;
-        ctx.vals[ins.slot] = nx.value;
-        for (const s of ins.resets) ctx.vals[s] = undefined;
-        yield* run(ctx, pc + 1, flags);
+        last?.detach();
+        ctx.assign(ins.slot, nx.value);
+        for (const j of run(ctx, pc + 1, flags)) {
+          last = j;
+          yield j;
+        }
       }
       return;
     }
   }
-  yield makeJudgement(ctx, true, undefined, flags);
+  yield new LiveJudgement(ctx, true, undefined, flags);
 }
 
 /** Judge one execution: one Judgement per `with … from` branch, generated lazily. */

@@ -42,7 +42,7 @@
  * the kernel's files do not use (the parser rejects them by name).
  */
 import type { Event, Execution } from '../execution.js';
-import { EventSet, Relation } from '../relation.js';
+import { allocWords, EventSet, Relation } from '../relation.js';
 import type { Loc } from './ast.js';
 import {
   CatRuntimeError,
@@ -396,7 +396,7 @@ export function* crossOrders(n: number, perLoc: Relation[][]): Generator<Relatio
   if (perLoc.some((o) => o.length === 0)) return;
   const idx = new Array(perLoc.length).fill(0);
   for (;;) {
-    const d = new Uint32Array(n * ((n + 31) >>> 5));
+    const d = allocWords(n * ((n + 31) >>> 5));
     for (let l = 0; l < perLoc.length; l++) {
       const src = perLoc[l][idx[l]].data;
       for (let k = 0; k < d.length; k++) d[k] |= src[k];

@@ -18,6 +18,22 @@ const PUNCT = [
   '=', '<', '>', '?', ':', '.',
 ];
 
+/** Punctuation grouped by first character, longest first. */
+const PUNCT_BY_FIRST = new Map<string, string[]>();
+for (const p of PUNCT) {
+  const g = PUNCT_BY_FIRST.get(p[0]) ?? [];
+  g.push(p);
+  PUNCT_BY_FIRST.set(p[0], g);
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
 /**
  * A lexer that produces tokens on demand. `ocamlComments` says whether `(* … *)` is a comment:
  * true in a litmus file's header and condition, false inside thread code, where `(*x` is C.
@@ -89,19 +105,20 @@ export class Lexer {
         this.adv(end + 1 - i);
         return { t: 'str', v: text.slice(i + 1, end), pos, off: i };
       }
-      if (/[A-Za-z_]/.test(c)) {
+      const code = text.charCodeAt(i);
+      if (isIdentStart(code)) {
         let j = i + 1;
-        while (j < n && /[A-Za-z0-9_]/.test(text[j])) j++;
+        while (j < n && isIdentPart(text.charCodeAt(j))) j++;
         this.adv(j - i);
         return { t: 'id', v: text.slice(i, j), pos, off: i };
       }
-      if (/[0-9]/.test(c)) {
+      if (code >= 48 && code <= 57) {
         let j = i + 1;
         if (c === '0' && (text[j] === 'x' || text[j] === 'X')) {
           j++;
           while (j < n && /[0-9a-fA-F]/.test(text[j])) j++;
         } else {
-          while (j < n && /[0-9]/.test(text[j])) j++;
+          while (j < n && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
         }
         const digits = text.slice(i, j);
         // Integer suffixes (1UL) carry no meaning here.
@@ -109,7 +126,7 @@ export class Lexer {
         this.adv(j - i);
         return { t: 'num', v: digits, pos, off: i };
       }
-      const p = PUNCT.find((q) => text.startsWith(q, i));
+      const p = (PUNCT_BY_FIRST.get(c) ?? []).find((q) => text.startsWith(q, i));
       if (!p) throw new LitmusSyntaxError(this.file, pos, `unexpected character '${c}'`);
       this.adv(p.length);
       return { t: 'punct', v: p, pos, off: i };

@@ -242,6 +242,17 @@ describe('lowering kernel idioms', () => {
     expect(low.locationKinds.get('irq_desc_lock')).toBe('spinlock');
   });
 
+  it('checks uses after kfree with ghost reads of the freed flag, when asked', async () => {
+    const body = `void f(struct vring_virtqueue *vq)\n{\n\tWRITE_ONCE(vq->flags, 1);\n\tkfree(vq);\n}\nint g(struct vring_virtqueue *vq)\n{\n\treturn READ_ONCE(vq->broken);\n}\n`;
+    const free = await lower(body, 'f', { checkFreed: ['vq'] });
+    expect(free.text.split('\n')).toEqual(['r0 = READ_ONCE(*vq_freed);', 'WRITE_ONCE(*vq_flags, 1);', 'WRITE_ONCE(*vq_freed, 1);']);
+    const use = await lower(body, 'g', { checkFreed: ['vq'] });
+    expect(use.text.split('\n')).toEqual(['r1 = READ_ONCE(*vq_freed);', 'r0 = READ_ONCE(*vq_broken);']);
+    expect(use.low.freedChecks).toEqual([{ reg: 'r1', object: 'vq', loc: 'vq_broken', src: { file: 'drivers/virtio/snippet.c', line: 8 } }]);
+    // Without checkFreed, no ghost reads.
+    expect((await lower(body, 'g')).text).toBe('r0 = READ_ONCE(*vq_broken);');
+  });
+
   it('bounds loops, cuts paths at early returns, follows forward gotos', async () => {
     const body = `int f(struct vring_virtqueue *vq)\n{\n\tint i;\n\tfor (i = 0; i < READ_ONCE(vq->flags); i++)\n\t\tWRITE_ONCE(vq->split.idx, i);\n\tif (READ_ONCE(vq->broken))\n\t\tgoto out;\n\tsmp_wmb();\nout:\n\treturn i;\n}\n`;
     const { low, text } = await lower(body, 'f');
@@ -254,8 +265,7 @@ describe('lowering kernel idioms', () => {
       '\tr1 = 0;',
       '}',
       'r2 = READ_ONCE(*vq_broken);',
-      'if (r2) {',
-      '} else {',
+      'if (!r2) {',
       '\tsmp_wmb();',
       '}',
     ]);
@@ -264,12 +274,56 @@ describe('lowering kernel idioms', () => {
     expect(low.assumptions.some((a) => a.startsWith('loop at drivers/virtio/snippet.c:4 unrolled at most 1×'))).toBe(true);
   });
 
+  it('expands function-like macros of the files, GNU variadic ones included, at the call line', async () => {
+    const body = `#define BAD(_vq, fmt, args...) \\\n\tdo { \\\n\t\tdev_err(&_vq->vq.vdev->dev, "%s:" fmt, (_vq)->vq.name, ##args); /* why */ \\\n\t\t(_vq)->broken = true; \\\n\t} while (0)\n#define IDX(vq) ((vq)->split.idx + 1)\nint f(struct vring_virtqueue *vq)\n{\n\tBAD(vq, "x %d", 3);\n\treturn IDX(vq);\n}\n`;
+    const { low, text, prog } = await lower(body, 'f');
+    expect(prog.problems).toEqual([]);
+    expect(low.unsupported).toEqual([]);
+    expect(text.split('\n')).toEqual(['*vq_broken = 1;', 'r0 = *vq_split_idx;']);
+    expect(low.stmts.map((s) => s.src?.line)).toEqual([9, 10]);
+    expect(low.returnValue).toEqual({ k: 'bin', op: '+', l: R('r0'), r: C(1) });
+    expect(low.assumptions.some((a) => a.includes('loop'))).toBe(false);
+  });
+
+  it('lowers switch with fall-through, break and default as an if-chain', async () => {
+    const body = `int f(struct vring_virtqueue *vq)\n{\n\tint r = 0;\n\tswitch (READ_ONCE(vq->flags)) {\n\tcase 1:\n\tcase 2:\n\t\tr = 10;\n\t\tbreak;\n\tcase 3:\n\t\tsmp_mb();\n\tdefault:\n\t\tr = r + 1;\n\t}\n\treturn r;\n}\n`;
+    const { low, text } = await lower(body, 'f');
+    expect(low.unsupported).toEqual([]);
+    expect(text.split('\n')).toEqual([
+      'r0 = READ_ONCE(*vq_flags);',
+      'if (r0 == 1 || r0 == 2) {',
+      '\tr1 = 10;',
+      '} else {',
+      '\tif (r0 == 3) {',
+      '\t\tsmp_mb();',
+      '\t\tr1 = 1;',
+      '\t} else {',
+      '\t\tr1 = 1;',
+      '\t}',
+      '}',
+    ]);
+    expect(low.returnValue).toEqual(R('r1'));
+  });
+
+  it('reads around C it cannot parse: the problem names file and line, other functions still lower', async () => {
+    const body = `void broken(struct vring_virtqueue *vq)\n{\n\tWRITE_ONCE(vq->broken, 1);\n\tint x = = 3 +;\n}\nint fine(struct vring_virtqueue *vq)\n{\n\treturn READ_ONCE(vq->flags);\n}\n`;
+    const { prog, text } = await lower(body, 'fine');
+    expect(prog.problems.some((p) => p.startsWith('drivers/virtio/snippet.c:4:'))).toBe(true);
+    expect(text).toBe('r0 = READ_ONCE(*vq_flags);');
+    const bad = lowerCall(prog, 'broken', { config: {}, instances: { vring_virtqueue: 'vq' }, calls: {}, unroll: 1, regPrefix: 'r' });
+    expect(bad.unsupported.length).toBeGreaterThan(0);
+    expect(bad.unsupported[0].line).toBe(4);
+    const none = lowerCall(prog, 'no_such_function', { config: {}, instances: {}, calls: {}, unroll: 1, regPrefix: 'r' });
+    expect(none.unsupported[0].construct).toBe('function no_such_function is not defined in the virtio core');
+  });
+
   it('records unsupported constructs with file and line', async () => {
-    const body = `void f(struct vring_virtqueue *vq)\n{\n\tvoid (*fp)(void) = get_fp();\n\tswitch (vq->flags) {\n\tcase 1: break;\n\t}\n\tvq->vq.vdev->config->reset(vq->vq.vdev);\n}\n`;
+    const body = `static void g(struct vring_virtqueue *vq)\n{\n\tg(vq);\n}\nvoid f(struct vring_virtqueue *vq)\n{\nagain:\n\tif (READ_ONCE(vq->flags))\n\t\tgoto again;\n\tg(vq);\n\tvq->vq.vdev->config->reset(vq->vq.vdev);\n}\n`;
     const { low } = await lower(body, 'f');
     expect(low.unsupported.map((u) => [u.construct.split(' (')[0], u.line])).toEqual([
-      ['switch statement', 4],
-      ['call through function pointer vq->vq.vdev->config->reset', 7],
+      ['goto again', 9],
+      ['recursion into g', 3],
+      ['call through function pointer vq->vq.vdev->config->reset', 11],
     ]);
     expect(low.unsupported[0].file).toBe('drivers/virtio/snippet.c');
   });

@@ -84,13 +84,8 @@ for (const v of ['6.1', '6.12'] as const) {
       expect(p.functions.get('more_used_split')!.isStatic).toBe(true);
       expect(p.functions.get('virtio_device_ready')!.file).toBe('include/linux/virtio_config.h');
       expect(p.configSymbols).toContain('CONFIG_VIRTIO_HARDEN_NOTIFICATION');
-      // Syntax problems may only come from multi-line macro bodies, never from a function we use.
-      for (const problem of p.problems) {
-        const m = /^(.*?):(\d+):/.exec(problem)!;
-        for (const f of p.functions.values()) {
-          if (f.file === m[1]) expect(+m[2] < f.startLine || +m[2] > f.endLine, problem).toBe(true);
-        }
-      }
+      // tree-sitter reads all four files without a syntax error once kernelisms.ts has prepared them.
+      expect(p.problems).toEqual([]);
     });
 
     it('keeps line numbers true: each function starts where the file says', async () => {

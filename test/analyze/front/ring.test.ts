@@ -47,6 +47,25 @@ for (const v of ['6.1', '6.12'] as const) {
       expect(low.assumptions.some((a) => a.startsWith('sliced:') && a.includes('vq_split_desc_extra'))).toBe(true);
     });
 
+    it('virtqueue_get_buf_ctx_split: an out-of-range id from the device breaks the vq (BAD_RING expanded)', async () => {
+      const files = await coreFilesWithUapi(v);
+      const prog = await parseCore(files);
+      const low = lowerCall(prog, 'virtqueue_get_buf_ctx_split', base({ keep: (l) => /^vq_(broken|last_used_idx|split_vring_used_(idx|ring_id)|split_vring_num)$/.test(l) }));
+      expect(low.unsupported).toEqual([]);
+      const stores = linear(low.stmts).filter((s) => s.k === 'store' && s.loc === 'vq_broken');
+      expect(stores.length).toBeGreaterThanOrEqual(1);
+      const line = files.get('drivers/virtio/virtio_ring.c')!.split('\n')[stores[0].src!.line - 1];
+      expect(line).toContain('BAD_RING(vq, "id %u out of range\\n", i);');
+      expect(low.assumptions.some((a) => a.startsWith('macro BAD_RING() expanded'))).toBe(true);
+      // The device's used index is read before virtio_rmb, and the used entry after it.
+      const seq = linear(low.stmts);
+      const idx = seq.findIndex((s) => s.k === 'load' && s.loc === 'vq_split_vring_used_idx');
+      const rmb = seq.findIndex((s) => s.k === 'fence' && s.prim === 'smp_rmb');
+      const id = seq.findIndex((s) => s.k === 'load' && s.loc === 'vq_split_vring_used_ring_id');
+      expect(idx).toBeLessThan(rmb);
+      expect(rmb).toBeLessThan(id);
+    });
+
     it('virtqueue_kick_prepare_split with event index: smp_mb, then the avail_event read, and a u16 vring_need_event', async () => {
       const prog = await parseCore(await coreFilesWithUapi(v));
       const low = lowerCall(prog, 'virtqueue_kick_prepare_split', base({ fixed: { ...base({}).fixed, vq_event: 1 } }));

@@ -44,7 +44,8 @@ export function handLowerer(variant: Variant = {}): CoreLowerer {
         lines.push(L(`${p}last = *${last};`, 'more_used_split', 819));
         lines.push(L(`${p}used = *${used};`, 'more_used_split', 820));
         lines.push(L(`if (${p}last != ${p}used) {`, 'vring_interrupt', 2607));
-        lines.push(L(`${p}broken = *${broken};`, 'vring_interrupt', 2612));
+        const marked = (req.assumeMarked ?? []).includes('vq->broken');
+        lines.push(L(marked ? `${p}broken = READ_ONCE(*${broken});` : `${p}broken = *${broken};`, 'vring_interrupt', 2612));
         lines.push(L(`if (${p}broken == 0) {`, 'vring_interrupt', 2612));
         callee('virtqueue.callback');
         lines.push({ text: '}' }, { text: '}' });

@@ -81,6 +81,15 @@ describe('exploration with a per-location SC judge of our own', () => {
     expect([result.positive, result.negative]).toEqual([1, 1]);
   });
 
+  it('reads initial values from the init block, in branch decisions too', () => {
+    const t = parseLitmus(
+      'C init\n{ x=3; }\nP0(int *x, int *y)\n{\n\tint r0 = READ_ONCE(*x);\n\tif (r0 == 3) WRITE_ONCE(*y, r0);\n}\nexists (0:r0=3 /\\ y=3)\n',
+      'init.litmus',
+    );
+    const { result } = explore(t, fakeModel, coherenceJudge, {}, true);
+    expect([result.observation, result.states]).toEqual(['Always', ['0:r0=3; y=3;']]);
+  });
+
   it('drops candidates whose values depend on themselves (out of thin air)', () => {
     const t = parseLitmus(
       'C LB+datas\n{}\nP0(int *x, int *y)\n{\n\tint r0 = READ_ONCE(*x);\n\tWRITE_ONCE(*y, r0);\n}\nP1(int *x, int *y)\n{\n\tint r1 = READ_ONCE(*y);\n\tWRITE_ONCE(*x, r1);\n}\nexists (0:r0=42)\n',
@@ -97,6 +106,19 @@ describe('exploration with a per-location SC judge of our own', () => {
     );
     const { result } = explore(t, fakeModel, coherenceJudge, {}, true);
     expect(result.states).toEqual(['1:r0=x; 1:r1=0;', '1:r0=y; 1:r1=0;', '1:r0=y; 1:r1=7;']);
+  });
+
+  it('stops at the time limit and says the result is inconclusive', () => {
+    const thread = (i: number) => `P${i}(int *x, int *y)\n{\n\tWRITE_ONCE(*x, ${i + 1});\n\tint r0 = READ_ONCE(*y);\n\tWRITE_ONCE(*y, ${i + 1});\n\tint r1 = READ_ONCE(*x);\n}\n`;
+    const t = parseLitmus(`C slow\n{}\n${[0, 1, 2, 3, 4].map(thread).join('')}exists (x=1)\n`, 'slow.litmus');
+    const slowJudge: JudgeFn = (m, x) => {
+      const until = Date.now() + 2;
+      while (Date.now() < until);
+      return coherenceJudge(m, x);
+    };
+    const { result } = explore(t, fakeModel, slowJudge, { timeoutMs: 50 }, true);
+    expect(result.inconclusive?.reason).toMatch(/time limit of 0.05 s/);
+    expect(result.timeMs).toBeLessThan(5000);
   });
 
   it('stops at --max-executions and says the result is inconclusive', () => {
