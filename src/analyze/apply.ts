@@ -113,6 +113,20 @@ function applyHunk(
   return undefined;
 }
 
+/** Where an applied hunk's result block landed relative to its header (0 when exactly there or not found). */
+function hunkOffset(text: string, hunk: StructuredPatchHunk, shift: number): number {
+  const block = hunk.lines.filter((l) => l[0] === ' ' || l[0] === '+').map((l) => l.slice(1));
+  if (block.length === 0) return 0;
+  const lines = text.split('\n');
+  const expected = Math.max(hunk.newStart + shift - 1, 0);
+  const matchesAt = (i: number) => block.every((b, j) => lines[i + j] === b);
+  for (let d = 0; d < lines.length; d++) {
+    if (expected + d < lines.length && matchesAt(expected + d)) return d;
+    if (d > 0 && expected - d >= 0 && matchesAt(expected - d)) return -d;
+  }
+  return 0;
+}
+
 /**
  * Applies `series` to `tree` patch by patch. A hunk that fails is reported (patch, file, hunk header)
  * and skipped; the rest still applies. Files outside the virtio core are not materialised and never
@@ -183,6 +197,10 @@ export function applySeries(tree: FileSource, series: Series, opts: ApplyOptions
           return;
         }
         if (r.fuzz > 0) notes.push(`patch ${n}/${total}: hunk ${headerOf(k)} of ${path} applied with fuzz ${r.fuzz}`);
+        else {
+          const off = hunkOffset(r.text, h, shift);
+          if (off) notes.push(`patch ${n}/${total}: hunk ${headerOf(k)} of ${path} applied at offset ${off > 0 ? '+' : ''}${off} lines`);
+        }
         text = r.text;
         shift += h.newLines - h.oldLines;
       });

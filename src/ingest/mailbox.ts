@@ -153,7 +153,7 @@ export async function* readStream(
       if (nl < 0 || nl >= end) nl = end - 1; // only at the final flush: last line without newline
       const lineEnd = nl + 1;
       const c = buf[pos];
-      if (c === 0x46 /* F */ && lineEnd - pos >= 5 && buf.compare(FROM_, 0, 5, pos, pos + 5) === 0 && (prevBlank || isEnvelope(buf, pos, lineEnd))) {
+      if (c === 0x46 /* F */ && lineEnd - pos >= 5 && buf.compare(FROM_, 0, 5, pos, pos + 5) === 0 && (prevBlank ? looksLikeEnvelope(buf, pos, lineEnd) : isEnvelope(buf, pos, lineEnd))) {
         // Envelope line: closes the previous message and starts a new one.
         if (inMessage && runStart < pos) parts.push(buf.subarray(runStart, pos));
         const m = finish();
@@ -252,6 +252,16 @@ async function* gunzipIfNeeded(stream: AsyncIterable<Buffer | string>, source: s
   } catch (e) {
     throw new InputError(`${source}: gzip data is damaged (${(e as Error).message})`);
   }
+}
+
+/**
+ * After an empty line, a "From " line starts a message if it could be an envelope at all: a sender
+ * address, a commit id (git format-patch), MAILER-DAEMON, or a time of day. Unescaped prose such as
+ * "From the start, …" (written by a careless mboxo producer) then stays in the body.
+ */
+function looksLikeEnvelope(buf: Buffer, start: number, end: number): boolean {
+  const line = buf.toString('latin1', start, Math.min(end, start + 200));
+  return /^From (\S*@\S*|[0-9a-f]{7,40}|MAILER-DAEMON)(\s|$)/i.test(line) || /\b\d{1,2}:\d\d\b/.test(line);
 }
 
 /**

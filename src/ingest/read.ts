@@ -26,9 +26,21 @@ export class MessageSpool {
   private size = 0;
   private readonly index = new Map<string, { offset: number; length: number }>();
 
+  private removed = false;
+
   constructor() {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-spool-'));
-    this.fd = fs.openSync(path.join(this.dir, 'messages.jsonl'), 'w+');
+    const file = path.join(this.dir, 'messages.jsonl');
+    this.fd = fs.openSync(file, 'w+');
+    // Unlinked at once where the OS allows it: the open descriptor keeps the data, and nothing is left
+    // behind even if the process is killed.
+    try {
+      fs.unlinkSync(file);
+      fs.rmdirSync(this.dir);
+      this.removed = true;
+    } catch {
+      /* removed in close() instead */
+    }
   }
 
   has(id: string): boolean {
@@ -54,7 +66,7 @@ export class MessageSpool {
     try {
       fs.closeSync(this.fd);
     } finally {
-      fs.rmSync(this.dir, { recursive: true, force: true });
+      if (!this.removed) fs.rmSync(this.dir, { recursive: true, force: true });
     }
   }
 }

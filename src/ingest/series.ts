@@ -236,16 +236,34 @@ export function groupSeries(records: Iterable<MailRecord>): SeriesFamily[] {
     f.size++;
   }
 
+  // Replies from mailers that drop In-Reply-To/References are matched on the subject they answer, when
+  // exactly one patch or cover letter carries it.
+  const bySubject = new Map<string, string[]>();
+  for (const r of patchish) {
+    const k = subjectKey(r.info);
+    bySubject.set(k, [...(bySubject.get(k) ?? []), r.messageId]);
+  }
   for (const r of replies) {
+    let target: string | undefined;
     for (const a of ancestors(r, byId)) {
       const anc = byId.get(a);
       if (!anc || anc.role === 'reply') continue;
-      const f = familyOf.get(a)!;
-      versionOf(f, anc.info.version).replies.push({ record: r, target: a });
+      target = a;
       break;
     }
+    if (!target && !r.inReplyTo && r.references.length === 0 && r.info.isReply && r.info.isPatch) {
+      const hits = bySubject.get(subjectKey(r.info)) ?? [];
+      if (hits.length === 1) target = hits[0];
+    }
+    if (!target) continue;
+    const anc = byId.get(target)!;
+    versionOf(familyOf.get(target)!, anc.info.version).replies.push({ record: r, target });
   }
   return [...families.values()];
+}
+
+function subjectKey(i: SubjectInfo): string {
+  return `${i.version}\0${i.counter ?? 1}\0${i.total ?? 1}\0${titleKey(i.title)}`;
 }
 
 function versionOf(f: SeriesFamily, version: number): VersionGroup {

@@ -71,11 +71,15 @@ export function interleaving(trace: TraceStep[], titles: string[], width: number
     out.push(row(cells));
     const notes: string[] = [];
     if (st.site?.origin === 'core') notes.push(siteLabel(st.site));
+    else if (st.site && /callback|config_changed|event_done|init_vq|setup|kfree|device/.test(st.site.fn)) notes.push(`[${st.site.file.replace(/^env:/, '')}: ${st.site.fn}]`);
     if (st.readsFrom && !/^spin_/.test(st.text)) notes.push(`reads ${st.readsFrom}${st.stale ? ' (STALE: a later write exists)' : ''}`);
     for (const n of notes) {
-      const c2 = threads.map(() => '');
-      c2[col] = `  ${n}`;
-      out.push(row(c2));
+      // Notes wrap inside their column instead of being cut.
+      for (const piece of wrap(n, colW - 2)) {
+        const c2 = threads.map(() => '');
+        c2[col] = `  ${piece}`;
+        out.push(row(c2));
+      }
     }
   }
   return out;

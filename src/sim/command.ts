@@ -146,6 +146,10 @@ async function run(files: string[], flags: LitmusFlags): Promise<number> {
           } else {
             process.stdout.write(`Witness for ${r.name}: no candidate execution has the outcome the condition names\n\n`);
           }
+          for (const [flag, w] of Object.entries(r.flagWitnesses ?? {})) {
+            if (w === r.witness) continue;
+            process.stdout.write(`Flag ${flag} in ${r.name}: an execution raising it\n${formatTimeline(test, w)}\n`);
+          }
         }
       }
       if (flags.dot) {

@@ -36,6 +36,8 @@ export interface Exploration {
   forbidden?: KeptExecution;
   /** A consistent execution of the test (first found), for graphs when nothing else is kept. */
   sample?: KeptExecution;
+  /** For each flag raised: the first consistent execution raising it. */
+  flagged: Map<string, KeptExecution>;
 }
 
 const macroCache = new WeakMap<object, MacroTable>();
@@ -199,11 +201,23 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
   let witness: KeptExecution | undefined;
   let forbidden: KeptExecution | undefined;
   let sample: KeptExecution | undefined;
+  const flagged = new Map<string, KeptExecution>();
   const quant = test.condition.quant;
   const deadline = Date.now() + b.timeoutMs;
   let stop = false;
 
   const leaf = (fr: Frame, rfOf: Int32Array, vals: Value[]): void => {
+    if (fr.cutoff) {
+      // A loop is still running at the unrolling bound in a candidate whose values are possible: the
+      // loop may need more iterations, and a prefix says nothing about the whole execution (herd
+      // prints "Loop" and drops such candidates; we do too, and call the result inconclusive).
+      candidates++;
+      loopCut = true;
+      inconclusive ??= {
+        reason: `the loop at ${test.file}:${fr.cutoff.line} (P${fr.cutoff.thread}) may run more than ${b.unroll} iterations (--unroll)`,
+      };
+      return;
+    }
     const n = fr.events.length;
     const events: Event[] = new Array(n);
     for (let i = 0; i < n; i++) {
@@ -237,15 +251,6 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
         stop = true;
         return;
       }
-      if (fr.cutoff) {
-        // A path stopped at the unrolling bound reached the model: the loop may need more iterations,
-        // and a prefix says nothing about the whole (herd prints "Loop" and drops such candidates).
-        loopCut = true;
-        inconclusive ??= {
-          reason: `the loop at ${test.file}:${fr.cutoff.line} (P${fr.cutoff.thread}) may run more than ${b.unroll} iterations (--unroll)`,
-        };
-        continue;
-      }
       const wantState = j.consistent || (!witness && !forbidden);
       if (!wantState) continue;
       const finalLoc = (name: string): Value => {
@@ -275,7 +280,10 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
         continue;
       }
       consistent++;
-      for (const f of j.flags) flags.add(f);
+      for (const f of j.flags) {
+        flags.add(f);
+        if (!flagged.has(f)) flagged.set(f, keep());
+      }
       const vs = shown.map(get);
       const key = vs.map((v, i) => `${rlocKey(shown[i])}=${showValue(v)};`).join(' ');
       if (!states.has(key)) states.set(key, vs);
@@ -414,7 +422,7 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
   };
   if (inconclusive) result.inconclusive = inconclusive;
   if (loopCut) (result as TestResult & { loop?: boolean }).loop = true;
-  return { result, witness, forbidden, sample };
+  return { result, witness, forbidden, sample, flagged };
 }
 
 const CYCLE = new Error('cyclic value dependency');

@@ -36,12 +36,19 @@ function catText(model: ModelLike): string | undefined {
  * Explores a test under a model and returns the full exploration (result plus kept executions).
  * result.witness is filled for an execution with the condition's outcome that the model allows; with
  * `forbiddenWitness`, also (when there is none) for a candidate with that outcome that the model rejects.
+ * result.flagWitnesses holds, per flag raised, a consistent execution raising it.
  */
 export function exploreTest(test: LitmusTest, model: Model, bounds: Bounds = {}, forbiddenWitness = false): Exploration {
   const coherence = coherenceOf(model, catText);
   const ex = explore(test, model, judge as JudgeFn, bounds, coherence);
   const kept = ex.witness ?? (forbiddenWitness ? ex.forbidden : undefined);
   if (kept) ex.result.witness = buildWitness(test, kept, model);
+  if (ex.flagged.size) {
+    ex.result.flagWitnesses = {};
+    for (const [f, k] of ex.flagged) {
+      ex.result.flagWitnesses[f] = k === kept && ex.result.witness ? ex.result.witness : buildWitness(test, k, model);
+    }
+  }
   return ex;
 }
 

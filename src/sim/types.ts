@@ -25,6 +25,8 @@ export interface WitnessStep {
   /** For reads: the write read from ('init' or "P1:line 12"), and whether a co-later write existed (stale). */
   readsFrom?: string;
   stale?: boolean;
+  /** For an access in a data race the model flags: the other access(es), as "P1:line 20". */
+  racesWith?: string[];
 }
 
 export interface Witness {
@@ -59,4 +61,6 @@ export interface TestResult {
   inconclusive?: { reason: string };
   /** An execution satisfying the condition (or, for forall/~exists, violating it), if any. */
   witness?: Witness;
+  /** For each flag raised (e.g. 'data-race'): one consistent execution that raises it. */
+  flagWitnesses?: Record<string, Witness>;
 }

@@ -86,6 +86,7 @@ function sourceOf(j: Judgement, r: number, n: number): number | undefined {
 export function witnessSteps(exec: Execution, j: Judgement): WitnessStep[] {
   const n = exec.events.length;
   const order = timelineOrder(exec, j);
+  const races = raceMap(exec, j);
   const seen = new EventSet(n);
   const steps: WitnessStep[] = [];
   for (const id of order) {
@@ -108,10 +109,34 @@ export function witnessSteps(exec: Execution, j: Judgement): WitnessStep[] {
         if (step.stale !== true) step.stale = false;
       }
     }
+    const partners = races.get(id);
+    if (partners) step.racesWith = partners.map((o) => writerName(exec, o));
     seen.add(id);
     steps.push(step);
   }
   return steps;
+}
+
+/** Pairs of accesses the model's race relations (ww-race, wr-race, rw-race) relate, by event. */
+function raceMap(exec: Execution, j: Judgement): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  if (!j.consistent || !j.flags.includes('data-race')) return out;
+  for (const name of ['ww-race', 'wr-race', 'rw-race']) {
+    const r = asRelation(j.lookup(name));
+    if (!r) continue;
+    for (const [a, b] of r.pairs()) {
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ]) {
+        const l = out.get(x) ?? [];
+        if (!l.includes(y)) l.push(y);
+        out.set(x, l);
+      }
+    }
+  }
+  void exec;
+  return out;
 }
 
 /** Relations whose acyclicity (or irreflexivity) the LKMM checks of these names state. */
@@ -165,8 +190,11 @@ function pad(s: string, w: number): string {
  * the first time the statement appears, then the event; reads say which write they read from, and
  * stale reads (a co-later write to that location is already in the timeline) are marked.
  */
-export function formatTimeline(test: LitmusTest, w: Witness): string {
-  const threads = test.threads.length;
+export function formatTimeline(w: Witness): string;
+export function formatTimeline(test: LitmusTest, w: Witness): string;
+export function formatTimeline(a: Witness | LitmusTest, b?: Witness): string {
+  const w = 'steps' in a ? a : b!;
+  const threads = 'steps' in a ? Math.max(0, ...w.steps.map((s) => s.thread + 1)) : a.threads.length;
   const rows: string[][] = [];
   const lastLine = new Map<number, number>();
   for (const s of w.steps) {
@@ -179,6 +207,7 @@ export function formatTimeline(test: LitmusTest, w: Witness): string {
     }
     let desc = describeStep(s);
     if (s.readsFrom) desc += ` <- ${s.readsFrom}${s.stale ? '  (STALE)' : ''}`;
+    if (s.racesWith?.length) desc += `  (RACE with ${s.racesWith.join(', ')})`;
     for (let t = 0; t < threads; t++) cells.push(t === s.thread ? `    ${desc}` : '');
     rows.push(cells);
   }

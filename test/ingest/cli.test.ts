@@ -1,4 +1,4 @@
-// `ringside series` end to end in a child process: output, --json, stdin, and exit codes.
+// `ringside series` end to end (in-process, and as a child process for stdin): output, --json, exit codes.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -61,6 +61,13 @@ describe('mbox splitting', () => {
     expect(msgs[0]!.raw.toString()).toContain('From here on it is prose');
   });
 
+  it('does not split on unescaped prose "From …" after an empty line (careless mboxo writers)', async () => {
+    const text = 'From a@b Mon Jun  7 10:00:00 2021\nSubject: one\n\nintro\n\nFrom the start, this was wrong.\n\nFrom c@d Mon Jun  7 10:00:01 2021\nSubject: two\n\ny\n';
+    const msgs = await collect(readStream(Readable.from([Buffer.from(text)]), 'x'));
+    expect(msgs).toHaveLength(2);
+    expect(msgs[0]!.raw.toString()).toContain('\nFrom the start, this was wrong.\n');
+  });
+
   it('splits on a well-formed envelope line even without the empty line before it', async () => {
     const text = 'From a@b Mon Jun  7 10:00:00 2021\nSubject: one\n\nx\nFrom c@d Mon Jun  7 10:00:01 2021\nSubject: two\n\ny\n';
     expect(await collect(readStream(Readable.from([Buffer.from(text)]), 'x'))).toHaveLength(2);

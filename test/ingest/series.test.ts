@@ -198,6 +198,18 @@ describe('assembly edge cases', () => {
     expect([s!.version, s!.versionsAvailable, s!.patches.length, s!.problems]).toEqual([2, [2], 2, []]);
   });
 
+  it('matches a reply without thread headers to the patch by its subject', async () => {
+    const [s] = await assembleSeries([
+      mail('p1@x', '[PATCH v3 1/1] virtio: fix a thing', '2021-06-01T10:00:00Z'),
+      mail('r@x', 'RE: [PATCH v3 1/1] virtio: fix a thing', '2021-06-02T10:00:00Z', {
+        body: 'Acked-by: Out Look <ol@x.org>\n',
+        from: 'Out Look <ol@x.org>',
+        fromAddress: 'ol@x.org',
+      }),
+    ]);
+    expect(s!.patches[0]!.trailers.map((t) => `${t.kind} ${t.fromMessage}`)).toContain('Acked-by r@x');
+  });
+
   it('takes Message-IDs from lore and patch.msgid.link URLs', async () => {
     const { messageIdFromSelector } = await import('../../src/ingest/series.js');
     expect(messageIdFromSelector('https://lore.kernel.org/virtualization/20210607100000.2000-1-ana@example.org/')).toBe('20210607100000.2000-1-ana@example.org');

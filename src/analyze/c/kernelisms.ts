@@ -144,6 +144,22 @@ export const CONTAINER_OF_MACROS: Record<string, string | undefined> = {
   drv_to_virtio: 'virtio_driver',
 };
 
+/**
+ * Calls with a known value and no shared effect: the value is computed from constant arguments
+ * (`undefined` when it cannot be), or fixed by a stated environment fact.
+ */
+export const VALUE_CALLS: Record<string, { why: string; value: (args: (number | undefined)[]) => number | undefined }> = {
+  BIT: { why: 'BIT(n) is 1 << n', value: ([n]) => (n === undefined ? undefined : 2 ** n) },
+  BIT_ULL: { why: 'BIT_ULL(n) is 1 << n', value: ([n]) => (n === undefined ? undefined : 2 ** n) },
+  BUILD_BUG_ON: { why: 'a compile-time check: no run-time effect', value: () => 0 },
+  is_power_of_2: { why: 'computed from its constant argument', value: ([n]) => (n === undefined ? undefined : +(n > 0 && (n & (n - 1)) === 0)) },
+  xen_domain: { why: 'the guest is not a Xen domain (environment fact)', value: () => 0 },
+  dma_mapping_error: { why: 'DMA mappings succeed (environment fact)', value: () => 0 },
+};
+
+/** Allocators: the result is a fresh object (the declared type's instance) and allocation is assumed to succeed. */
+export const ALLOC_CALLS = new Set(['kmalloc', 'kzalloc', 'kcalloc', 'kmalloc_array', 'kvmalloc', 'kvzalloc', 'kvmalloc_array', 'alloc_pages_exact', 'vring_alloc_queue', 'dma_alloc_coherent']);
+
 /** Constants from headers outside the four files (uapi virtio_config.h, irqreturn.h), used when no #define is seen. */
 export const KNOWN_CONSTANTS: Record<string, number> = {
   NULL: 0,

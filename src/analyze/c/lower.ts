@@ -8,6 +8,8 @@ import {
   KNOWN_CONSTANTS,
   NO_EFFECT_CALLS,
   TRANSPARENT_CALLS,
+  VALUE_CALLS,
+  ALLOC_CALLS,
   prepare,
   type ConfigMap,
 } from './kernelisms.js';
@@ -930,6 +932,25 @@ class Lowerer {
       if (!type) return this.unsup(`${name}(${args.map((a) => a.text).join(', ')})`, n);
       return this.objOf(type, base?.k === 'obj' ? base.path : type);
     }
+    if (name === '__builtin_constant_p') {
+      // Whether the argument is a compile-time constant: after inlining, whether it lowered to one.
+      const a = args[0] ? this.value(args[0], env, []) : undefined;
+      return { k: 'val', e: C(a?.k === 'val' && a.e.k === 'const' ? 1 : 0) };
+    }
+    if (name in VALUE_CALLS) {
+      const vals = args.map((a) => {
+        const v = this.value(a, env, out);
+        return v.k === 'val' && v.e.k === 'const' ? v.e.v : undefined;
+      });
+      const r = VALUE_CALLS[name].value(vals);
+      if (r === undefined) return { k: 'unknown', why: `${name}() of a non-constant argument` };
+      this.assume(`${name}(): ${VALUE_CALLS[name].why}`);
+      return { k: 'val', e: C(r) };
+    }
+    if (ALLOC_CALLS.has(name)) {
+      this.assume(`${name}() succeeds and returns a fresh object (the instance of the type it is assigned to)`);
+      return { k: 'obj', path: `${name}_${this.regN++}` };
+    }
     if (name === 'IS_ENABLED' || name === 'IS_BUILTIN' || name === 'IS_REACHABLE') {
       const sym = args[0]?.text ?? '';
       if (!(sym in o.config)) this.assume(`${sym} not set: taken as off`);
@@ -1158,6 +1179,13 @@ class Lowerer {
   /** Lowers one statement. With `k`, the statement passes control on to k (CPS); without, it falls through. */
   stmt(s: SyntaxNode, env: Env, out: LStmt[], k: K | undefined, f: FnFrame): void {
     const done = () => k?.(env, out);
+    // A statement tree-sitter could not read is skipped and makes the lowering unsupported.
+    const check = ['expression_statement', 'declaration', 'return_statement'].includes(s.type) ? s : s.childForFieldName('condition');
+    const bad = check ? syntaxError(check) : undefined;
+    if (bad) {
+      this.unsup(`C the parser could not read: "${bad.text.split('\n')[0].slice(0, 50)}"`, bad);
+      if (check === s) return done();
+    }
     switch (s.type) {
       case 'expression_statement': {
         const e = kids(s)[0];
@@ -1230,7 +1258,11 @@ class Lowerer {
       if (!name) continue;
       const init = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
       let v: AVal;
-      if (init) {
+      if (type.ptr === 0 && !type.array && (type.struct || /^(struct|union) /.test(type.text))) {
+        // A struct on the stack: its fields are locations of this thread alone ({} initialisers ignored).
+        v = { k: 'obj', path: `${this.opts.regPrefix}${name}`, type: type.struct };
+        if (init && init.type !== 'initializer_list') this.assume(`struct copy into ${name} at ${this.file}:${this.lineAt(s)} not modelled`);
+      } else if (init) {
         v = this.value(init, env, out);
         if (v.k === 'obj' && type.struct && type.ptr > 0 && v.type !== type.struct) v = this.objOf(type.struct, v.path);
         if (type.ptr === 0 && v.k === 'val') v = { k: 'val', e: narrow(type.text, v.e) };
@@ -1424,6 +1456,16 @@ class Lowerer {
   }
 }
 
+/** The first ERROR node under `n`, ignoring a type written as a macro argument (container_of(p, struct T, m)). */
+function syntaxError(n: SyntaxNode): SyntaxNode | undefined {
+  if (!n.hasError) return undefined;
+  for (const e of n.descendantsOfType('ERROR')) {
+    if (!e || (e.parent?.type === 'argument_list' && /^(struct|union|enum|const)\b/.test(e.text))) continue;
+    return e;
+  }
+  return n.type === 'ERROR' ? n : undefined;
+}
+
 /** Unsigned widths that matter for index arithmetic (u16 ring indexes wrap). */
 const NARROW: Record<string, number> = {
   u8: 0xff,
@@ -1462,6 +1504,12 @@ function loopLeaves(n: SyntaxNode): boolean {
   return kids(n).some((c) => (nestedLoop ? hasReturnOrGoto(c) : loopLeaves(c)));
 }
 
+function big(a: number, b: number, f: (x: bigint, y: bigint) => bigint): number | undefined {
+  if (!Number.isInteger(a) || !Number.isInteger(b)) return undefined;
+  const r = BigInt.asIntN(64, f(BigInt(a), BigInt(b)));
+  return r >= BigInt(Number.MIN_SAFE_INTEGER) && r <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r) : undefined;
+}
+
 function foldBin(op: string, a: number, b: number): number | undefined {
   switch (op) {
     case '+': return a + b;
@@ -1469,11 +1517,12 @@ function foldBin(op: string, a: number, b: number): number | undefined {
     case '*': return a * b;
     case '/': return b ? Math.trunc(a / b) : undefined;
     case '%': return b ? a % b : undefined;
-    case '&': return a & b;
-    case '|': return a | b;
-    case '^': return a ^ b;
-    case '<<': return a << b;
-    case '>>': return a >> b;
+    // Bit operations on 64-bit values (feature words): exact through BigInt.
+    case '&': return big(a, b, (x, y) => x & y);
+    case '|': return big(a, b, (x, y) => x | y);
+    case '^': return big(a, b, (x, y) => x ^ y);
+    case '<<': return big(a, b, (x, y) => x << y);
+    case '>>': return big(a, b, (x, y) => x >> y);
     case '==': return +(a === b);
     case '!=': return +(a !== b);
     case '<': return +(a < b);

@@ -20,11 +20,21 @@
  *     new slot), so an execution's environment is one array indexed by slot.
  *   - Bindings are lazy, like herd's: a slot is computed on first use, so a check that fails stops the work
  *     and bindings no check or flag reaches are never computed.
- *   - `with x from S` branches by assigning x's slot and clearing only the later slots that depend
- *     (transitively) on x; everything else computed before or after the `with` is reused across branches.
+ *   - Skeleton cache: slots whose value depends only on the execution's skeleton (events' kinds, locations,
+ *     tags, threads; po, rmw, addr, data, ctrl, IW, observed locations — not rf, not event values) are
+ *     computed once and shared by the following executions with the same skeleton (exploration judges one
+ *     execution per rf choice of each skeleton). Static sub-expressions of dynamic bindings (e.g.
+ *     `[M] ; fencerel(Mb) ; [M]` inside mb) are hoisted into hidden static slots for the same reason.
+ *   - `with x from S` is incremental: each choice bumps x's version; a slot that depends on x is revalidated
+ *     on first use in the branch and recomputed only if a slot it read has a new version, and its own
+ *     version changes only if its new value differs (function values always count as changed). So a branch
+ *     recomputes only what its choice changes; everything before the `with` is computed once.
+ *   - A judgement reads the live context while it is current, and keeps a copy of its branch's values when
+ *     the context moves to the next branch (lookups after that recompute what is missing from scratch).
  *   - A sequence r1 ; r2 ; … stops as soon as the accumulated relation is empty (later operands are not
  *     evaluated), [S] operands restrict rows/columns instead of composing, and & and \ stop on an empty left
- *     operand. These skip only the evaluation of operands whose value cannot change the result.
+ *     operand; | accumulates into one copy. These skip only work that cannot change a result.
+ * judgeReference evaluates without the cache and without incrementality; tests compare the two.
  */
 import type { Execution, Judgement } from '../execution.js';
 import type { Model } from '../model.js';
@@ -800,6 +810,8 @@ export class Ctx implements NativeCtx {
   epoch = 1;
   /** A detached copy: every present value is valid; missing ones are computed without version tracking. */
   scratch = false;
+  /** Reference mode (tests): forget every varying value at each branch instead of revalidating. */
+  reference = false;
 
   constructor(
     readonly plan: Plan,
@@ -841,6 +853,14 @@ export class Ctx implements NativeCtx {
     this.vals[slot] = v;
     this.ver[slot]++;
     this.seen[slot] = ++this.epoch;
+    if (this.reference) {
+      const { varying, slots } = this.plan;
+      for (let s = 0; s < this.vals.length; s++)
+        if (varying[s] && !slots[s].withBound) {
+          this.vals[s] = undefined;
+          this.used[s] = undefined;
+        }
+    }
   }
 
   force(slot: number): Value {
@@ -1041,6 +1061,17 @@ function* run(ctx: Ctx, pc: number, flags: string[]): Generator<LiveJudgement> {
 /** Judge one execution: one Judgement per `with … from` branch, generated lazily. */
 export function judgePlan(plan: Plan, exec: Execution): Iterable<Judgement> {
   return { [Symbol.iterator]: () => run(Ctx.for(plan, exec), 0, []) };
+}
+
+/** Like judge, but recomputing every branch from scratch, with no skeleton cache: the reference for tests. */
+export function judgeReference(model: Model, exec: Execution): Iterable<Judgement> {
+  return {
+    [Symbol.iterator]: () => {
+      const ctx = new Ctx(model.plan, exec);
+      ctx.reference = true;
+      return run(ctx, 0, []);
+    },
+  };
 }
 
 /** Judge one execution under a loaded model: one Judgement per `with … from` branch (lazily generated). */

@@ -55,6 +55,7 @@ describe('applySeries', () => {
     expect(r.problems).toEqual([]);
     expect(r.points[1].files.get(RING)).toContain('return smp_load_acquire(&vq->broken);');
     expect(r.points[1].files.get(RING)).not.toContain('/* pad */');
+    expect(r.notes.some((n) => n.includes('applied at offset -40 lines'))).toBe(true);
   });
 
   it('applies a hunk whose context differs slightly (fuzz) and says so', () => {

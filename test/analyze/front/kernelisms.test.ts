@@ -285,6 +285,16 @@ describe('lowering kernel idioms', () => {
     expect(low.assumptions.some((a) => a.includes('loop'))).toBe(false);
   });
 
+  it('computes feature bits (BIT_ULL on 64-bit words, __builtin_constant_p) and treats allocations as fresh instances', async () => {
+    const body = `static inline bool test_bit_(const struct virtio_device *vdev, unsigned int fbit)\n{\n\tif (__builtin_constant_p(fbit))\n\t\tBUILD_BUG_ON(fbit >= 64);\n\telse\n\t\tBUG_ON(fbit >= 64);\n\treturn vdev->features & BIT_ULL(fbit);\n}\nint f(struct virtio_device *dev)\n{\n\tstruct vring_virtqueue *vq = kmalloc(sizeof(*vq), GFP_KERNEL);\n\tvq->broken = test_bit_(dev, 33);\n\treturn test_bit_(dev, 2);\n}\n`;
+    const { low, text } = await lower(body, 'f', { fixed: { dev_features: 2 ** 33 + 1 } });
+    expect(low.unsupported).toEqual([]);
+    expect(text).toBe(`*vq_broken = ${2 ** 33};`);
+    expect(low.returnValue).toEqual(C(0));
+    expect(low.assumptions.some((a) => a.startsWith('kmalloc() succeeds'))).toBe(true);
+    expect(low.assumptions.some((a) => a.startsWith('BUG_ON()'))).toBe(false);
+  });
+
   it('lowers switch with fall-through, break and default as an if-chain', async () => {
     const body = `int f(struct vring_virtqueue *vq)\n{\n\tint r = 0;\n\tswitch (READ_ONCE(vq->flags)) {\n\tcase 1:\n\tcase 2:\n\t\tr = 10;\n\t\tbreak;\n\tcase 3:\n\t\tsmp_mb();\n\tdefault:\n\t\tr = r + 1;\n\t}\n\treturn r;\n}\n`;
     const { low, text } = await lower(body, 'f');

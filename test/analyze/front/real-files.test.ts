@@ -188,3 +188,24 @@ for (const v of ['6.1', '6.12'] as const) {
     });
   });
 }
+
+describe('robustness on every function of the real files', () => {
+  for (const v of ['6.1', '6.12'] as const) {
+    it(`lowers each of linux ${v}'s core functions without throwing; what it cannot model is listed with a line`, async () => {
+      const p = await prog(v);
+      let clean = 0;
+      for (const name of p.functions.keys()) {
+        for (const on of [true, false]) {
+          const low = lowerCall(p, name, { ...options(on), calls: {}, maxStmts: 3000 });
+          for (const u of low.unsupported) {
+            expect(u.construct.length, name).toBeGreaterThan(0);
+            if (u.file) expect(u.line, `${name}: ${u.construct}`).toBeGreaterThan(0);
+          }
+          if (low.unsupported.length === 0) clean++;
+        }
+      }
+      // Most functions lower completely even without any environment model.
+      expect(clean).toBeGreaterThan(p.functions.size);
+    });
+  }
+});

@@ -166,6 +166,18 @@ MUTATIONS.push(
     edits: [{ file: CORE, find: '\tvirtio_break_device(dev);\n\tvirtio_synchronize_cbs(dev);\n#endif\n\n\tdev->config->reset(dev);', replace: '\tvirtio_synchronize_cbs(dev);\n\tvirtio_break_device(dev);\n#endif\n\n\tdev->config->reset(dev);' }],
   },
   {
+    scenario: 'notification-suppression',
+    subject: 'virtio_ring: plain store of the used event index in enable_cb_delayed',
+    body: 'The barrier is not needed on x86.',
+    edits: [
+      {
+        file: RING,
+        find: '\tvirtio_store_mb(vq->weak_barriers,\n\t\t\t&vring_used_event(&vq->split.vring),\n\t\t\tcpu_to_virtio16(_vq->vdev, vq->last_used_idx + bufs));',
+        replace: '\tvring_used_event(&vq->split.vring) =\n\t\t\tcpu_to_virtio16(_vq->vdev, vq->last_used_idx + bufs);',
+      },
+    ],
+  },
+  {
     scenario: 'device-ready-ordering',
     harden: true,
     subject: 'virtio: leave unbreaking the vqs to the transport',

@@ -236,3 +236,32 @@ describe('under the kernel models', () => {
     expect(formatHerd(r)).toMatch(/^Loop Ok$/m);
   });
 });
+
+describe('formatTimeline', () => {
+  it('works from the witness alone, as the analyze stage calls it', async () => {
+    const text = kernelTests(await modelDir('6.12')).find((x) => x.file === 'SB+poonceonces.litmus')!.text;
+    const t = parseLitmus(text, 'SB+poonceonces.litmus');
+    const w = exploreTest(t, m12).result.witness!;
+    expect(formatTimeline(w)).toBe(formatTimeline(t, w));
+  });
+});
+
+describe('flags', () => {
+  it('keeps an execution per flag and marks the racing accesses', () => {
+    const t = parseLitmus(
+      'C race\n{}\nP0(int *x, int *y)\n{\n\t*x = 1;\n\tsmp_store_release(y, 1);\n}\nP1(int *x, int *y)\n{\n\tint r0 = smp_load_acquire(y);\n\tint r1 = *x;\n}\nexists (1:r0=1 /\\ 1:r1=0)\n',
+      'race.litmus',
+    );
+    const r = exploreTest(t, m12).result;
+    // Acquire/release orders the accesses when r0=1, so the outcome is forbidden; with r0=0 they race.
+    expect(r.observation).toBe('Never');
+    expect(r.flags).toEqual(['data-race']);
+    const w = r.flagWitnesses!['data-race'];
+    const racing = w.steps.filter((s) => s.racesWith).map((s) => [s.thread, s.line, s.racesWith]);
+    expect(racing).toEqual([
+      [0, 5, ['P1:line 11']],
+      [1, 11, ['P0:line 5']],
+    ]);
+    expect(formatTimeline(t, w)).toMatch(/RACE with P0:line 5/);
+  });
+});
