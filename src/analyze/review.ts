@@ -106,20 +106,34 @@ class PointLowerers {
     }
     return p;
   }
-  /** The code of the given functions at a point, comments and blank space removed: equal means same lowering. */
+  /**
+   * The code a scenario's lowering can depend on at a point, comments and blank space removed: the
+   * given functions, every core function they call (transitively), and every macro definition of the
+   * core files. Equal keys mean the same lowered test, so the previous verdict carries over.
+   */
   codeOf(point: number, fns: Iterable<string>): string {
     const files = this.points[point].files;
-    const parts: string[] = [];
-    for (const fn of [...fns].sort()) {
+    const norm = (t: string) => t.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/.*$/gm, ' ').replace(/\s+/g, ' ');
+    const seen = new Map<string, string>();
+    const queue = [...fns];
+    while (queue.length && seen.size < 200) {
+      const fn = queue.shift()!;
+      if (seen.has(fn)) continue;
       const r = locateByText(files, fn);
       if (!r) {
-        parts.push(`${fn}:absent`);
+        seen.set(fn, 'absent');
         continue;
       }
-      const text = (files.get(r.file) ?? '').split('\n').slice(r.start - 1, r.end).join('\n');
-      parts.push(`${fn}:` + text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/.*$/gm, ' ').replace(/\s+/g, ' '));
+      const text = norm((files.get(r.file) ?? '').split('\n').slice(r.start - 1, r.end).join('\n'));
+      seen.set(fn, text);
+      for (const m of text.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) if (!seen.has(m[1]) && !/^(if|while|for|switch|return|sizeof)$/.test(m[1])) queue.push(m[1]);
     }
-    return parts.join('\n');
+    const macros: string[] = [];
+    for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+      const defs = text.match(/^\s*#\s*define\b(?:.*\\\n)*.*$/gm) ?? [];
+      macros.push(`${file}:${norm(defs.join('\n'))}`);
+    }
+    return [...[...seen].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}:${v}`), ...macros].join('\n');
   }
   /** Where a function is at a point, from the text (no parse needed). */
   locate(point: number, fn: string): FunctionRange | undefined {

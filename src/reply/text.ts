@@ -155,7 +155,7 @@ export function renderReview(r: Review, opts: TextOptions = {}): string {
   out.push(...wrap('Summary: ' + summary.join(' '), width));
   for (const p of r.applyProblems) out.push(...wrap(`Patch ${p.patch}: ${p.file}${p.hunk ? ` ${p.hunk}` : ''}: ${p.message}`, width));
   if (r.notAnalysed.length) out.push(...wrap(`Not analysed (outside the virtio core): ${r.notAnalysed.join(', ')}`, width));
-  for (const n of r.notes) out.push(...wrap(`Note: ${n}`, width));
+  for (const n of r.notes) if (!/not analysed$/.test(n)) out.push(...wrap(`Note: ${n}`, width));
   out.push('');
   const shown = r.findings.filter((f) => f.status !== 'safe' || opts.showSafe);
   const order: Finding['status'][] = ['introduced', 'still-present', 'inconclusive', 'fixed', 'safe'];

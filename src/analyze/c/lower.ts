@@ -1073,7 +1073,8 @@ class Lowerer {
     const returns: { out: LStmt[]; v: AVal | undefined; at?: SrcPos }[] = [];
     const frame: FnFrame = {
       def,
-      ret: (_e, o, v, at) => returns.push({ out: o, v, at }),
+      ret: (_e, o, v, at) =>
+        returns.push({ out: o, v: v?.k === 'val' && def.returnType.ptr === 0 ? { k: 'val', e: narrow(def.returnType.text, v.e) } : v, at }),
       top: kids(def.body),
       labels: new Map(),
       exit: (_e, o) => returns.push({ out: o, v: undefined }),
@@ -1486,6 +1487,13 @@ const NARROW: Record<string, number> = {
  */
 function narrow(typeText: string | undefined, e: LExpr): LExpr {
   const t = typeText?.replace(/^(const|volatile)\s+/, '').trim();
+  if (t === 'bool' || t === '_Bool') {
+    // Conversion to bool: any non-zero value is 1.
+    if (e.k === 'const') return C(+(e.v !== 0));
+    // A register is left as it is: the core converts values read from bool fields, which hold 0 or 1.
+    const boolish = e.k === 'reg' || (e.k === 'un' && e.op === '!') || (e.k === 'bin' && ['==', '!=', '<', '>', '<=', '>=', '&&', '||'].includes(e.op));
+    return boolish ? e : { k: 'bin', op: '!=', l: e, r: C(0) };
+  }
   const mask = t ? NARROW[t] : undefined;
   if (mask === undefined) return e;
   if (e.k === 'const') return C(e.v & mask);

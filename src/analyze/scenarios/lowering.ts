@@ -152,13 +152,21 @@ export async function makeLowerer(files: Map<string, string>): Promise<CoreLower
   };
 }
 
-/** A function definition's line range found from the text: its header at the start of a line, then the matching brace. */
-export function locateByText(files: Map<string, string>, fn: string): FunctionRange | undefined {
-  const head = new RegExp(`^[A-Za-z_].*\\b${fn}\\s*\\(`);
+const indexCache = new WeakMap<Map<string, string>, Map<string, FunctionRange>>();
+
+/** Every function definition in the files, found from the text: a header at the start of a line, then the matching brace. */
+export function functionIndex(files: Map<string, string>): Map<string, FunctionRange> {
+  const cached = indexCache.get(files);
+  if (cached) return cached;
+  const out = new Map<string, FunctionRange>();
+  const head = /^[A-Za-z_][^;]*?\b([A-Za-z_][A-Za-z0-9_]*)\s*\(/;
   for (const [file, text] of files) {
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
-      if (!head.test(lines[i]) || /;\s*$/.test(lines[i]) || lines[i].startsWith('#')) continue;
+      const line = lines[i];
+      if (line.startsWith('#') || /;\s*$/.test(line)) continue;
+      const m = head.exec(line);
+      if (!m || /^(if|while|for|switch|return|sizeof)$/.test(m[1]) || out.has(m[1])) continue;
       let depth = 0;
       let opened = false;
       for (let j = i; j < lines.length && j < i + 400; j++) {
@@ -169,9 +177,19 @@ export function locateByText(files: Map<string, string>, fn: string): FunctionRa
             opened = true;
           } else if (ch === '}') depth--;
         }
-        if (opened && depth === 0) return { fn, file, start: i + 1, end: j + 1 };
+        if (opened && depth === 0) {
+          out.set(m[1], { fn: m[1], file, start: i + 1, end: j + 1 });
+          i = j;
+          break;
+        }
       }
     }
   }
-  return undefined;
+  indexCache.set(files, out);
+  return out;
+}
+
+/** A function definition's line range, from the text (no parse needed). */
+export function locateByText(files: Map<string, string>, fn: string): FunctionRange | undefined {
+  return functionIndex(files).get(fn);
 }

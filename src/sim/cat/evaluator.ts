@@ -137,6 +137,10 @@ class Compiler {
   /** Per slot: depends only on the skeleton (known when the slot is created; rec groups after their bodies). */
   private slotStatic: boolean[] = [];
   private trackers: Tracker[] = [];
+  /** Slots of the top-level let rec group being compiled (sub-expressions reading them are not hoisted). */
+  private recGroup: Set<number> | null = null;
+  /** Whether the expression compiled last is static (set by expr). */
+  private lastStatic = false;
 
   constructor(private readonly resolve: IncludeResolver) {}
 
@@ -338,10 +342,14 @@ class Compiler {
     for (const b of binds) if (b.pat.kind !== 'one' || b.pat.name === null) this.err(b.loc, 'let rec binds names only');
     const names = binds.map((b) => (b.pat as { name: string }).name);
     const slots = names.map((nm) => this.newSlot({ name: nm, deps: [] }));
+    // members are neither static nor hoistable while their bodies are compiled
+    for (const sl of slots) this.slotStatic[sl] = false;
     names.forEach((nm, i) => this.env.set(nm, slots[i]));
     const deps = new Set<number>();
     this.deps = deps;
+    this.recGroup = new Set(slots);
     const ces = binds.map((b) => this.root(b.e, null).ce);
+    this.recGroup = null;
     this.deps = null;
     const isFun = binds.map((b) => b.e.k === 'fun');
     const groupDeps = [...deps].filter((d) => !slots.includes(d));
@@ -388,15 +396,25 @@ class Compiler {
   private expr(e: Expr, scope: Scope | null): CExpr {
     const trivial = e.k === 'var' || e.k === 'empty' || e.k === 'univ' || e.k === 'tag';
     if (trivial || scope !== null) {
+      const probe: Tracker = { st: true, kids: [] };
+      this.trackers.push(probe);
       const ce = this.exprRaw(e, scope);
-      if (e.k === 'fun') this.markDynamic();
+      this.trackers.pop();
+      if (e.k === 'fun') probe.st = false;
+      this.lastStatic = probe.st && scope === null;
+      if (!probe.st) this.markDynamic();
       return ce;
+    }
+    if (e.k === 'un' && (e.op === 'star' || e.op === 'plus')) {
+      const own = this.closureSlot(e);
+      if (own) return own;
     }
     const tr: Tracker = { st: true, kids: [] };
     this.trackers.push(tr);
     const ce = this.exprRaw(e, scope);
     this.trackers.pop();
     const parent = this.trackers[this.trackers.length - 1];
+    this.lastStatic = tr.st;
     if (!tr.st) {
       if (parent) parent.st = false;
       for (const k of tr.kids) this.hoist(k);
@@ -420,6 +438,36 @@ class Compiler {
       const v = ctx.vals[slot];
       return v !== undefined ? v : ctx.force(slot);
     };
+  }
+
+  /**
+   * A transitive closure (r* or r+) of a dynamic relation at top level gets a hidden slot of its own, so
+   * that incremental branching reuses it when r has not changed (e.g. cumul-fence* inside prop, hb*).
+   * Returns undefined (compile inline) when it is static (hoisting handles that) or reads a rec group member.
+   */
+  private closureSlot(e: Expr & { k: 'un' }): CExpr | undefined {
+    const saved = this.deps;
+    const deps = new Set<number>();
+    this.deps = deps;
+    const probe: Tracker = { st: true, kids: [] };
+    this.trackers.push(probe);
+    const inner = this.expr(e.e, null);
+    this.trackers.pop();
+    this.deps = saved;
+    const rec = this.recGroup;
+    if (probe.st || (rec && [...deps].some((d) => rec.has(d)))) {
+      // undo: compile normally (the probe's kids were not hoisted; recompiling is cheap and side-effect free)
+      for (const d of deps) saved?.add(d);
+      if (!probe.st) this.markDynamic();
+      return undefined;
+    }
+    for (const k of probe.kids) this.hoist(k);
+    const op = this.unary(e.op, inner, e.loc);
+    const slot = this.newSlot({ name: `<${e.op === 'star' ? '*' : '+'} ${fmtLoc(e.loc)}>`, deps: [...deps], compute: (ctx) => op(ctx, null) });
+    saved?.add(slot);
+    this.markDynamic();
+    this.lastStatic = false;
+    return (ctx) => ctx.get(slot);
   }
 
   /** Compile e as the whole right-hand side of a binding or instruction; returns whether it is static. */
@@ -612,7 +660,12 @@ class Compiler {
 
   private binary(op: BinOp, args: Expr[], scope: Scope | null, loc: Loc): CExpr {
     if (op === 'seq') return this.seq(args, scope, loc);
-    const cs = args.map((x) => this.expr(x, scope));
+    const cs: CExpr[] = [];
+    let rightStatic = false;
+    for (const x of args) {
+      cs.push(this.expr(x, scope));
+      rightStatic = this.lastStatic;
+    }
     switch (op) {
       case 'union':
         // accumulate into one owned copy (relations and sets), instead of one new value per operand
@@ -641,6 +694,12 @@ class Compiler {
           return acc;
         };
       case 'inter':
+        if (rightStatic)
+          return (ctx, fr) => {
+            const r = cs[1](ctx, fr);
+            if (isEmptyValue(r) && (r instanceof Relation || r instanceof EventSet || r === EMPTY)) return r;
+            return inter(cs[0](ctx, fr), r, loc);
+          };
         return (ctx, fr) => {
           const l = cs[0](ctx, fr);
           if (isEmptyValue(l) && (l instanceof Relation || l instanceof EventSet || l === EMPTY)) return l;
@@ -662,10 +721,14 @@ class Compiler {
 
   /** r1 ; r2 ; … with [S] operands applied as row/column filters, stopping early on an empty result. */
   private seq(args: Expr[], scope: Scope | null, loc: Loc): CExpr {
-    const parts = args.map((a) =>
-      a.k === 'toid' ? { filter: true, ce: this.expr(a.e, scope) } : { filter: false, ce: this.expr(a, scope) },
-    );
+    const parts = args.map((a) => {
+      const ce = this.expr(a.k === 'toid' ? a.e : a, scope);
+      return { filter: a.k === 'toid', ce, st: this.lastStatic };
+    });
+    // static operands are cached per skeleton: when one is empty the whole sequence is, whatever the others
+    const statics = parts.filter((p, i) => p.st && i > 0).map((p) => p.ce);
     return (ctx, fr) => {
+      for (const st of statics) if (isEmptyValue(st(ctx, fr))) return EMPTY;
       const n = ctx.n;
       let acc: Relation | null = null;
       let owned = false;
