@@ -635,6 +635,10 @@ class Lowerer {
           const r = op === '!' ? +!v.v : op === '-' ? -v.v : ~v.v;
           return { k: 'val', e: C(r) };
         }
+        // `!(a != b)` is written `a == b`; `!!x` stays a truth value.
+        const inv: Record<string, string> = { '==': '!=', '!=': '==', '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
+        if (op === '!' && v.k === 'bin' && inv[v.op]) return { k: 'val', e: { ...v, op: inv[v.op] } };
+        if (op === '!' && v.k === 'un' && v.op === '!' && v.e.k === 'bin' && inv[v.e.op]) return { k: 'val', e: v.e };
         return { k: 'val', e: { k: 'un', op: op as '!' | '-' | '~', e: v } };
       }
       case 'binary_expression':

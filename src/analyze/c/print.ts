@@ -100,7 +100,8 @@ export function printLitmusThread(
   const lines: string[] = [];
   const map: Array<SrcPos | undefined> = [];
   if (opts.declare ?? true) {
-    for (const r of stmtRegisters(stmts)) {
+    const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+    for (const r of stmtRegisters(stmts).sort(natural)) {
       lines.push(`${pad}int ${r};`);
       map.push(undefined);
     }

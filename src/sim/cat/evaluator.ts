@@ -94,6 +94,8 @@ export interface Plan {
   isStatic: Uint8Array;
   /** Per slot: depends (transitively) on a `with`-bound name, so its value may change between branches. */
   varying: Uint8Array;
+  /** Per slot: the varying slots among its direct dependencies (the only ones revalidation must check). */
+  vdeps: number[][];
   /** Values of static slots for the most recent skeleton. */
   cache?: SkeletonCache;
 }
@@ -159,6 +161,7 @@ class Compiler {
       final: new Map(this.env),
       isStatic: new Uint8Array(this.slots.length),
       varying: new Uint8Array(this.slots.length),
+      vdeps: [],
     };
     this.computeFlags(plan);
     return plan;
@@ -405,7 +408,7 @@ class Compiler {
       if (!probe.st) this.markDynamic();
       return ce;
     }
-    if (e.k === 'un' && (e.op === 'star' || e.op === 'plus')) {
+    if (e.k === 'un' && e.op !== 'comp') {
       const own = this.closureSlot(e);
       if (own) return own;
     }
@@ -441,8 +444,8 @@ class Compiler {
   }
 
   /**
-   * A transitive closure (r* or r+) of a dynamic relation at top level gets a hidden slot of its own, so
-   * that incremental branching reuses it when r has not changed (e.g. cumul-fence* inside prop, hb*).
+   * A postfix operation (r*, r+, r?, r^-1) on a dynamic relation at top level gets a hidden slot of its own,
+   * so that incremental branching reuses it when r has not changed (e.g. cumul-fence* and rfe? inside prop).
    * Returns undefined (compile inline) when it is static (hoisting handles that) or reads a rec group member.
    */
   private closureSlot(e: Expr & { k: 'un' }): CExpr | undefined {
@@ -463,7 +466,8 @@ class Compiler {
     }
     for (const k of probe.kids) this.hoist(k);
     const op = this.unary(e.op, inner, e.loc);
-    const slot = this.newSlot({ name: `<${e.op === 'star' ? '*' : '+'} ${fmtLoc(e.loc)}>`, deps: [...deps], compute: (ctx) => op(ctx, null) });
+    const opText = { star: '*', plus: '+', opt: '?', inv: '^-1', comp: '~' }[e.op];
+    const slot = this.newSlot({ name: `<${opText} ${fmtLoc(e.loc)}>`, deps: [...deps], compute: (ctx) => op(ctx, null) });
     saved?.add(slot);
     this.markDynamic();
     this.lastStatic = false;
@@ -792,6 +796,7 @@ class Compiler {
       plan.isStatic[s] = dynamic[s] ? 0 : 1;
       plan.varying[s] = varying[s];
     }
+    plan.vdeps = plan.slots.map((def) => def.deps.filter((d) => varying[d]));
   }
 }
 
@@ -934,66 +939,75 @@ export class Ctx implements NativeCtx {
       if (old === undefined) throw new CatRuntimeError(undefined, `'${def.name}' has no value yet (its with … from was not reached)`);
       return old;
     }
-    if (this.scratch) {
-      if (def.group) def.group.run(this);
-      else {
-        if (!def.compute) throw new CatRuntimeError(undefined, `'${def.name}' has no computation`);
-        this.vals[slot] = def.compute(this);
-      }
-      if (this.cache && plan.isStatic[slot]) this.cache.vals[slot] = this.vals[slot];
-      return this.vals[slot] as Value;
+    if (this.scratch) return this.computeScratch(slot, def);
+    if (old !== undefined && plan.varying[slot] && this.used[slot] && this.unchanged(slot)) {
+      if (def.group) for (const g of def.group.slots) this.seen[g] = this.epoch;
+      else this.seen[slot] = this.epoch;
+      return old;
     }
-    const deps = def.deps;
-    if (old !== undefined && plan.varying[slot] && this.used[slot]) {
-      // revalidate: recompute only if a dependency it read has changed
-      const rec = this.used[slot]!;
-      let stale = false;
-      for (let i = 0; i < deps.length; i++) {
-        if (rec[i] === UNUSED) continue;
-        this.get(deps[i]);
-        if (this.ver[deps[i]] !== rec[i]) {
-          stale = true;
-          break;
-        }
-      }
-      if (!stale) {
-        if (def.group) for (const g of def.group.slots) this.seen[g] = this.epoch;
-        else this.seen[slot] = this.epoch;
-        return old;
-      }
-    }
-    if (def.group) {
-      const olds = def.group.slots.map((g) => this.vals[g]);
-      // members read each other's in-progress values during the fixpoint
-      for (const g of def.group.slots) this.seen[g] = this.epoch;
-      def.group.run(this);
-      const rec = this.record(deps);
-      def.group.slots.forEach((g, i) => {
-        const nv = this.vals[g]!;
-        if (olds[i] === undefined || nv instanceof VClo || nv instanceof VPrim || !valueEquals(olds[i]!, nv)) this.ver[g]++;
-        this.used[g] = rec;
-        this.seen[g] = this.epoch;
-        if (this.cache && plan.isStatic[g]) this.cache.vals[g] = this.vals[g];
-      });
-      return this.vals[slot] as Value;
-    }
+    if (def.group) return this.computeGroup(slot, def);
     if (!def.compute) throw new CatRuntimeError(undefined, `'${def.name}' has no computation`);
     const v = def.compute(this);
     this.vals[slot] = v;
     if (plan.varying[slot]) {
       // a function value reads globals when called, so it counts as changed whenever it is recomputed
       if (old === undefined || v instanceof VClo || v instanceof VPrim || !valueEquals(old, v)) this.ver[slot]++;
-      this.used[slot] = this.record(deps);
+      this.record(slot);
       this.seen[slot] = this.epoch;
     } else if (this.cache && plan.isStatic[slot]) this.cache.vals[slot] = v;
     return v;
   }
 
-  /** Versions of the dependencies a computation just read (those with a value). */
-  private record(deps: number[]): Uint32Array {
-    const rec = new Uint32Array(deps.length);
-    for (let i = 0; i < deps.length; i++) rec[i] = this.vals[deps[i]] !== undefined ? this.ver[deps[i]] : UNUSED;
-    return rec;
+  /** Revalidation: have the varying slots this one read kept their versions? */
+  private unchanged(slot: number): boolean {
+    const vdeps = this.plan.vdeps[slot];
+    const rec = this.used[slot]!;
+    const ver = this.ver;
+    for (let i = 0; i < vdeps.length; i++) {
+      if (rec[i] === UNUSED) continue;
+      const d = vdeps[i];
+      this.get(d);
+      if (ver[d] !== rec[i]) return false;
+    }
+    return true;
+  }
+
+  private computeScratch(slot: number, def: SlotDef): Value {
+    if (def.group) def.group.run(this);
+    else {
+      if (!def.compute) throw new CatRuntimeError(undefined, `'${def.name}' has no computation`);
+      this.vals[slot] = def.compute(this);
+    }
+    if (this.cache && this.plan.isStatic[slot]) this.cache.vals[slot] = this.vals[slot];
+    return this.vals[slot] as Value;
+  }
+
+  private computeGroup(slot: number, def: SlotDef): Value {
+    const group = def.group!;
+    const olds = group.slots.map((g) => this.vals[g]);
+    // members read each other's in-progress values during the fixpoint
+    for (const g of group.slots) this.seen[g] = this.epoch;
+    group.run(this);
+    const varying = this.plan.varying[slot];
+    if (varying) this.record(slot);
+    group.slots.forEach((g, i) => {
+      const nv = this.vals[g]!;
+      if (varying) {
+        if (olds[i] === undefined || nv instanceof VClo || nv instanceof VPrim || !valueEquals(olds[i]!, nv)) this.ver[g]++;
+        this.used[g] = this.used[slot];
+        this.seen[g] = this.epoch;
+      }
+      if (this.cache && this.plan.isStatic[g]) this.cache.vals[g] = this.vals[g];
+    });
+    return this.vals[slot] as Value;
+  }
+
+  /** Record the versions of the varying slots a computation just read (those with a value). */
+  private record(slot: number): void {
+    const vdeps = this.plan.vdeps[slot];
+    let rec = this.used[slot];
+    if (!rec || rec.length !== vdeps.length) rec = this.used[slot] = new Uint32Array(vdeps.length);
+    for (let i = 0; i < vdeps.length; i++) rec[i] = this.vals[vdeps[i]] !== undefined ? this.ver[vdeps[i]] : UNUSED;
   }
 
   all(): EventSet {

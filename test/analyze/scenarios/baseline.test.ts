@@ -40,6 +40,12 @@ describe('unpatched virtio cores', () => {
           `${row.scenario} / ${row.instance} / hardening ${row.harden ? 'on' : 'off'}: ${row.expected[version]}`,
         );
         if (r!.run.verdict === 'violated') expect(r!.run.trace?.length ?? 0).toBeGreaterThan(0);
+        // The documented reason names the racing access; the run's sites must show it.
+        if (row.scenario === 'break-vs-irq') {
+          expect(r!.run.sites.some((x) => x.fn === 'vring_interrupt' && /vq->broken/.test(x.code))).toBe(true);
+          expect(r!.run.sites.some((x) => x.fn === 'virtio_break_device' && /WRITE_ONCE\(vq->broken, true\)/.test(x.code))).toBe(true);
+        }
+        if (r!.run.verdict === 'inconclusive') expect(r!.run.reason).toMatch(/virtqueue_add_split|desc\[/);
         if (r!.run.verdict === 'holds') expect(r!.run.executions).toBeGreaterThan(0);
       }
     });
