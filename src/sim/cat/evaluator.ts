@@ -1043,16 +1043,6 @@ export class Ctx implements NativeCtx {
   }
 }
 
-/** Wrap evaluation errors as ModelError (one line, naming the place in the model). */
-function guard<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    if (err instanceof CatRuntimeError) throw new ModelError(err.message);
-    throw err;
-  }
-}
-
 /**
  * A judgement reads the live context while that context still holds its branch; just before the context
  * moves to another branch, `detach` keeps a copy of the values valid for this branch, and later lookups
@@ -1108,7 +1098,7 @@ function* run(ctx: Ctx, pc: number, flags: string[]): Generator<LiveJudgement> {
   for (; pc < instrs.length; pc++) {
     const ins = instrs[pc];
     if (ins.k === 'test') {
-      const ok = guard(() => ins.test(ctx));
+      const ok = ins.test(ctx);
       if (ins.kind === 'flag') {
         if (ok) flags = [...flags, ins.name];
       } else if (!ok) {
@@ -1116,12 +1106,9 @@ function* run(ctx: Ctx, pc: number, flags: string[]): Generator<LiveJudgement> {
         return;
       }
     } else {
-      const choices = guard(() => ins.choices(ctx));
-      const it = choices[Symbol.iterator]();
+      const it = ins.choices(ctx)[Symbol.iterator]();
       let last: LiveJudgement | undefined;
-      for (;;) {
-        const nx = guard(() => it.next());
-        if (nx.done) break;
+      for (let nx = it.next(); !nx.done; nx = it.next()) {
         last?.detach();
         ctx.assign(ins.slot, nx.value);
         for (const j of run(ctx, pc + 1, flags)) {
@@ -1135,9 +1122,19 @@ function* run(ctx: Ctx, pc: number, flags: string[]): Generator<LiveJudgement> {
   yield new LiveJudgement(ctx, true, undefined, flags);
 }
 
+/** Evaluation errors become ModelError (one line, naming the place in the model). */
+function* guarded(gen: Generator<LiveJudgement>): Generator<Judgement> {
+  try {
+    yield* gen;
+  } catch (err) {
+    if (err instanceof CatRuntimeError) throw new ModelError(err.message);
+    throw err;
+  }
+}
+
 /** Judge one execution: one Judgement per `with … from` branch, generated lazily. */
 export function judgePlan(plan: Plan, exec: Execution): Iterable<Judgement> {
-  return { [Symbol.iterator]: () => run(Ctx.for(plan, exec), 0, []) };
+  return { [Symbol.iterator]: () => guarded(run(Ctx.for(plan, exec), 0, [])) };
 }
 
 /** Like judge, but recomputing every branch from scratch, with no skeleton cache: the reference for tests. */
@@ -1146,7 +1143,7 @@ export function judgeReference(model: Model, exec: Execution): Iterable<Judgemen
     [Symbol.iterator]: () => {
       const ctx = new Ctx(model.plan, exec);
       ctx.reference = true;
-      return run(ctx, 0, []);
+      return guarded(run(ctx, 0, []));
     },
   };
 }
