@@ -9,7 +9,7 @@ import { classify, lineProvenance, type Finding, type PatchRef, type PointRun, t
 import { checkTransportFacts } from './env/transport.js';
 import type { BaseTree } from './tree.js';
 import { SCENARIOS } from './scenarios/index.js';
-import { locateByText, makeLowerer } from './scenarios/lowering.js';
+import { locateByText, makeLowerer, type HeaderReader } from './scenarios/lowering.js';
 import { DEFAULT_BOUNDS, execute, prepare, type Prepared } from './scenarios/run.js';
 import type { SourceSite } from './scenarios/litmus-builder.js';
 import type { CoreLowerer, FunctionRange, InstanceChoice, Scenario, ScenarioRun } from './scenarios/types.js';
@@ -79,7 +79,10 @@ class PointLowerers {
   private cache = new Map<number, Promise<CoreLowerer>>();
   private byContent = new Map<string, Promise<CoreLowerer>>();
   private prepared = new Map<string, Prepared>();
-  constructor(private points: BisectionPoint[]) {}
+  constructor(
+    private points: BisectionPoint[],
+    private readHeader?: HeaderReader,
+  ) {}
   get(point: number): Promise<CoreLowerer> {
     let l = this.cache.get(point);
     if (!l) {
@@ -89,7 +92,7 @@ class PointLowerers {
       const key = h.digest('hex');
       l = this.byContent.get(key);
       if (!l) {
-        l = makeLowerer(files);
+        l = makeLowerer(files, this.readHeader);
         this.byContent.set(key, l);
       }
       this.cache.set(point, l);
@@ -240,7 +243,8 @@ export async function reviewSeries(series: Series, tree: BaseTree, opts: ReviewO
   const bounds = { ...DEFAULT_BOUNDS, ...(opts.bounds ?? {}) };
   const applied = applySeries(tree, series);
   const points = applied.points;
-  const lowerers = new PointLowerers(points);
+  // The uapi ring headers are parsed from the base tree (a series' analysed files are the four core files).
+  const lowerers = new PointLowerers(points, (p) => tree.read(p));
   const provenance = lineProvenance(points);
   const modelDir = tree.memoryModelDir;
   const notes = [...applied.notes];
@@ -373,9 +377,9 @@ export async function reviewSeries(series: Series, tree: BaseTree, opts: ReviewO
 export async function analyzeFiles(
   files: Map<string, string>,
   modelDir: string,
-  opts: { only?: string[]; harden?: boolean[]; bounds?: Bounds } = {},
+  opts: { only?: string[]; harden?: boolean[]; bounds?: Bounds; readHeader?: HeaderReader } = {},
 ): Promise<{ scenario: Scenario; harden: boolean; run: ScenarioRun }[]> {
-  const lw = await makeLowerer(files);
+  const lw = await makeLowerer(files, opts.readHeader);
   const out: { scenario: Scenario; harden: boolean; run: ScenarioRun }[] = [];
   for (const sc of SCENARIOS) {
     if (opts.only && !opts.only.includes(sc.id) && !opts.only.includes(String(sc.number))) continue;

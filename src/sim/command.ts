@@ -130,7 +130,7 @@ async function run(files: string[], flags: LitmusFlags): Promise<number> {
     }
     try {
       test = parseLitmus(text, file);
-      const ex = exploreTest(test, model, bounds, flags.witness === true);
+      const ex = exploreTest(test, model, bounds, flags.witness ? 'any' : flags.json ? 'allowed' : 'none');
       const r = ex.result;
       results.push(r);
       if (!flags.json) {
@@ -144,7 +144,10 @@ async function run(files: string[], flags: LitmusFlags): Promise<number> {
               : 'a candidate with the outcome, which the model forbids';
             process.stdout.write(`Witness for ${r.name}: ${what}\n${formatTimeline(test, r.witness)}\n`);
           } else {
-            process.stdout.write(`Witness for ${r.name}: no candidate execution has the outcome the condition names\n\n`);
+            process.stdout.write(
+              `Witness for ${r.name}: no candidate execution reaching the model has the outcome the condition names ` +
+                "(it needs values no write provides, or reads that break per-location coherence, which the model's coherence check forbids)\n\n",
+            );
           }
           for (const [flag, w] of Object.entries(r.flagWitnesses ?? {})) {
             if (w === r.witness) continue;

@@ -32,16 +32,22 @@ function catText(model: ModelLike): string | undefined {
   }
 }
 
+/** Which witnesses exploreTest renders into the result (rendering costs a little per test). */
+export type WitnessMode = 'none' | 'allowed' | 'any';
+
 /**
  * Explores a test under a model and returns the full exploration (result plus kept executions).
- * result.witness is filled for an execution with the condition's outcome that the model allows; with
- * `forbiddenWitness`, also (when there is none) for a candidate with that outcome that the model rejects.
- * result.flagWitnesses holds, per flag raised, a consistent execution raising it.
+ * With mode 'allowed' (the default), result.witness is an execution with the condition's outcome that
+ * the model allows, and result.flagWitnesses holds, per flag raised, a consistent execution raising it;
+ * 'any' adds, when no allowed one exists, a candidate with that outcome that the model rejects; 'none'
+ * renders nothing (the kept executions are still in the returned Exploration).
  */
-export function exploreTest(test: LitmusTest, model: Model, bounds: Bounds = {}, forbiddenWitness = false): Exploration {
+export function exploreTest(test: LitmusTest, model: Model, bounds: Bounds = {}, mode: WitnessMode | boolean = 'allowed'): Exploration {
+  const m: WitnessMode = mode === true ? 'any' : mode === false ? 'allowed' : mode;
   const coherence = coherenceOf(model, catText);
   const ex = explore(test, model, judge as JudgeFn, bounds, coherence);
-  const kept = ex.witness ?? (forbiddenWitness ? ex.forbidden : undefined);
+  if (m === 'none') return ex;
+  const kept = ex.witness ?? (m === 'any' ? ex.forbidden : undefined);
   if (kept) ex.result.witness = buildWitness(test, kept, model);
   if (ex.flagged.size) {
     ex.result.flagWitnesses = {};

@@ -359,7 +359,8 @@ function emit(
   }
   st.events.push({ ...ev, instr: st.instr, preds: same, line: ctx.line, text: ctx.text });
   for (const r of addrTaint) st.addr.push([r, i]);
-  for (const r of st.ctrlTaint) st.ctrl.push([r, i]);
+  // herd's ctrl reaches memory accesses, fences and lock events, not SRCU events.
+  if (!ev.srcu) for (const r of st.ctrlTaint) st.ctrl.push([r, i]);
   return i;
 }
 
@@ -662,7 +663,8 @@ function evalPrim(e: Extract<Expr, { k: 'prim' }>, st: St, ctx: Ctx, k: K): void
           // herd gives each srcu-lock a distinct value derived from its thread and position.
           const value: Sym | undefined =
             tag === 'srcu-lock' ? cst((ctx.thread + 1) * 307 + st2.instr * 599) : yv ? yv.s : undefined;
-          emit(st2, ctx, { kind: 'F', loc, tags: [tag], srcu: true, value }, av.t, yv ? yv.t : []);
+          // herd's SRCU events are not memory accesses: no address dependency reaches them.
+          emit(st2, ctx, { kind: 'F', loc, tags: [tag], srcu: true, value }, [], union(av.t, yv ? yv.t : []));
           k(st2, { s: value && tag === 'srcu-lock' ? value : ZERO, t: [] });
         }),
       );

@@ -62,3 +62,61 @@ export function deviceModel(kind: DeviceKind): DeviceModel {
     assumptions,
   };
 }
+
+/**
+ * The device's half of the split-ring protocol (virtio spec 2.7), as thread bodies over the flattened
+ * ring locations. The device is a CPU thread on coherent memory: its read barrier after an index
+ * load is an acquire, its write barrier before an index store a release, and the spec's "full
+ * barrier" between re-enabling notifications and re-checking the ring is smp_mb().
+ */
+export const ringDevice = {
+  /** Reads avail->idx, then the ring entry it covers and the descriptor that entry names (one-entry ring). */
+  consumeAvail(l: { availIdx: string; ring0: string; descLen: string }): EnvSnippet {
+    return {
+      lines: [
+        envLine('device', 'device reads avail->idx', `rdev_idx = smp_load_acquire(${l.availIdx});`, 0, 'the device reads the avail index, then (read barrier) the entries it covers'),
+        envLine('device', 'device reads avail->ring[0]', `rdev_head = READ_ONCE(*${l.ring0});`),
+        envLine('device', 'device reads desc[head].len', `rdev_len = READ_ONCE(*${l.descLen});`),
+      ],
+      locs: { [l.availIdx]: 'int', [l.ring0]: 'int', [l.descLen]: 'int' },
+      assumptions: ['trusted device: reads avail->idx, then (ordered) the ring entry and the descriptor it names'],
+    };
+  },
+  /** Writes used->ring[0].id, then publishes used->idx (write barrier before the index). */
+  publishUsed(l: { usedId: string; usedIdx: string }, id = 0): EnvSnippet {
+    return {
+      lines: [
+        envLine('device', 'device writes used->ring[0].id', `WRITE_ONCE(*${l.usedId}, ${id});`),
+        envLine('device', 'device publishes used->idx', `smp_store_release(${l.usedIdx}, 1);`, 0, 'the device writes the used entry, then (write barrier) the used index'),
+      ],
+      locs: { [l.usedId]: 'int', [l.usedIdx]: 'int' },
+    };
+  },
+  /**
+   * The device finished its work and re-enables driver notifications (clears VRING_USED_F_NO_NOTIFY,
+   * or publishes avail_event = the index it has consumed up to), full barrier, then re-checks
+   * avail->idx once more (the spec's required re-check before going idle).
+   */
+  reenableNotify(l: { store: string; value: number; availIdx: string; what: string }): EnvSnippet {
+    return {
+      lines: [
+        envLine('device', `device ${l.what}`, `WRITE_ONCE(*${l.store}, ${l.value});`),
+        envLine('device', 'device full barrier', 'smp_mb();', 0, 'virtio spec: a full barrier between re-enabling notifications and re-checking the ring'),
+        envLine('device', 'device re-checks avail->idx', `rdev_idx = READ_ONCE(*${l.availIdx});`),
+      ],
+      locs: { [l.store]: 'int', [l.availIdx]: 'int' },
+      assumptions: ['trusted device: re-enables notifications, full barrier, re-checks avail->idx before going idle'],
+    };
+  },
+  /** Publishes used->idx, full barrier, reads used_event to decide whether to interrupt. */
+  publishUsedCheckEvent(l: { usedIdx: string; usedEvent: string }): EnvSnippet {
+    return {
+      lines: [
+        envLine('device', 'device publishes used->idx', `WRITE_ONCE(*${l.usedIdx}, 1);`),
+        envLine('device', 'device full barrier', 'smp_mb();', 0, 'virtio spec: the device reads used_event after publishing used->idx'),
+        envLine('device', 'device reads used_event', `rdev_event = READ_ONCE(*${l.usedEvent});`),
+      ],
+      locs: { [l.usedIdx]: 'int', [l.usedEvent]: 'int' },
+    };
+  },
+};

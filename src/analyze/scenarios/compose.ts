@@ -84,8 +84,12 @@ export function envCallees(
     }),
     'virtio_config_ops.set_status': (args) => t.setStatus(args[1] ?? '0'),
     'virtio_config_ops.reset': () => t.reset(),
-    // Notifying the device (the kick's MMIO/PIO write) has no effect on the shared memory a scenario observes.
-    'vring_virtqueue.notify': () => ({ lines: [], locs: {} }),
+    // Notifying the device (the kick's MMIO/PIO write) has no effect on the shared memory a scenario
+    // observes; the transports' notify returns true (a false return would break the vq).
+    'vring_virtqueue.notify': (_args, ret) => ({
+      lines: ret ? [envLine(`transport:${env.transport}`, 'notify', `${ret} = 1;`, 0, 'the transport notify succeeds')] : [],
+      locs: {},
+    }),
   };
   if (t.synchronizeCbs) callees['virtio_config_ops.synchronize_cbs'] = () => t.synchronizeCbs!();
   if (cb.vq) {

@@ -21,8 +21,16 @@ export const INSTANCES: Record<string, string> = {
   virtio_device: 'dev',
   virtio_driver: 'drv',
   scatterlist: 'sg',
-  vring_desc: 'desc',
 };
+
+/**
+ * uapi headers that give struct vring's layout (avail/used/desc fields), vring_need_event() and the
+ * ring flag constants. They are not part of a series' analysed files: read from the tree as is.
+ */
+export const RING_HEADERS = ['include/uapi/linux/virtio_ring.h', 'include/uapi/linux/virtio_config.h'];
+
+/** Reads a file of the base tree (for headers that are parsed but never patched). */
+export type HeaderReader = (path: string) => string | undefined;
 
 /** Location names for C field expressions, as the front-end flattens them ('vq->split.vring.used->idx' → 'vq_split_vring_used_idx'). */
 export function flattenLoc(expr: string): string {
@@ -45,13 +53,20 @@ function functionAt(prog: CoreProgram, file: string, line: number): FunctionRang
   return best;
 }
 
-export async function makeLowerer(files: Map<string, string>): Promise<CoreLowerer> {
-  const prog = await parseCore(files);
+export async function makeLowerer(files: Map<string, string>, readHeader?: HeaderReader): Promise<CoreLowerer> {
+  // Without the ring headers the ring functions do not lower (the scenarios say so: inconclusive).
+  const parsed = new Map(files);
+  for (const h of RING_HEADERS) {
+    if (parsed.has(h)) continue;
+    const text = readHeader?.(h);
+    if (text !== undefined) parsed.set(h, text);
+  }
+  const prog = await parseCore(parsed);
   const lineCache = new Map<string, string[]>();
   const srcLine = (file: string, line: number): string => {
     let ls = lineCache.get(file);
     if (!ls) {
-      ls = (files.get(file) ?? '').split('\n');
+      ls = (parsed.get(file) ?? '').split('\n');
       lineCache.set(file, ls);
     }
     return (ls[line - 1] ?? '').trim();

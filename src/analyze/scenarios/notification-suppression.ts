@@ -1,19 +1,24 @@
 // Scenario 7: the kick decision vs the device re-enabling notifications: a store-buffering shape that needs virtio_mb.
-import { envLine } from '../env/types.js';
+import { ringDevice } from '../env/device.js';
 import { Composer, envCallees, envConfig, envConstants } from './compose.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, LowerRequest, Scenario } from './types.js';
 
 /** One buffer of one out descriptor, no context. */
 const ADD_PARAMS = { total_sg: 1, out_sgs: 1, in_sgs: 0 };
+const BUF_LEN = 4;
+/** Setup-time fields and the driver's own scatterlist: fixed for the scenario. */
+const ADD_CONSTANTS = { 'sg[0].length': BUF_LEN, 'vq->premapped': 0, 'vq->do_unmap': 0 };
 
 const RING_FIELDS = [
   'vq->split.vring.avail->idx',
   'vq->split.vring.avail->ring',
-  'vq->split.vring.desc',
   'vq->split.vring.used->flags',
+  'vq->split.vring.avail_event',
   'vq->split.avail_idx_shadow',
   'vq->num_added',
+  'vq->vq.num_free',
   'vq->free_head',
+  'vq->broken',
 ];
 
 export const notificationSuppression: Scenario = {
@@ -26,6 +31,7 @@ export const notificationSuppression: Scenario = {
   hardenMatters: false,
   choices: (harden) => [
     { label: `VRING_USED_F_NO_NOTIFY (no event index), trusted device, hardening ${harden ? 'on' : 'off'}`, env: { device: 'trusted', transport: 'pci', driver: 'generic', harden } },
+    { label: `avail event index (kick suppression), trusted device, hardening ${harden ? 'on' : 'off'}`, env: { device: 'trusted', transport: 'pci', driver: 'generic', harden } },
     { label: `used event index (interrupt suppression), trusted device, hardening ${harden ? 'on' : 'off'}`, env: { device: 'trusted', transport: 'pci', driver: 'generic', harden } },
   ],
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
@@ -34,33 +40,60 @@ export const notificationSuppression: Scenario = {
     const callees = envCallees(c, env);
     const constants = envConstants(env, { 'vq->indirect': 0, 'vq->split.vring.num': 1, 'vq->use_dma_api': 0, 'vq->weak_barriers': 1 });
     const config = envConfig(env);
-    c.assume('split ring of one entry without VIRTIO_RING_F_EVENT_IDX (the used->flags path); the event-index path has the same shape');
-    c.assume('the device was busy (NO_NOTIFY set) and now re-enables notifications, then checks avail->idx once more (the spec\'s required re-check)');
-    const assumeMarked = ['vq->split.vring.avail->idx', 'vq->split.vring.avail->ring', 'vq->split.vring.used->flags', 'vq->split.vring.desc.addr', 'vq->split.vring.desc.len', 'vq->split.vring.desc.flags', 'vq->split.vring.desc.next'];
-    c.assume('the driver\'s plain accesses to ring memory shared with the device are taken as marked: the question is their ordering');
     if (choice.label.startsWith('used event')) return usedEvent(this, choice, c, lower, callees, constants, config);
-    const availIdx = lower.loc('vq->split.vring.avail->idx');
-    const flags = lower.loc('vq->split.vring.used->flags');
-    c.init[flags] = 1;
-    c.locTypes[availIdx] = 'int';
-    c.locTypes[flags] = 'int';
-    const drv = c.thread('driver: virtqueue_add_split(), then virtqueue_kick_prepare_split()', [
-      ...c.call({ fn: 'virtqueue_add_split', params: ADD_PARAMS, callees, constants, config, keepFields: RING_FIELDS, unroll: 1, assumeMarked }),
-      ...c.call({ fn: 'virtqueue_kick_prepare_split', callees, constants, config, keepFields: RING_FIELDS, ret: 'rkick', assumeMarked }),
-    ]);
-    const dev = c.thread('device: clears NO_NOTIFY, then re-checks avail->idx', [
-      envLine('device', 'device re-enables notifications', `WRITE_ONCE(*${flags}, 0);`),
-      envLine('device', 'device full barrier', 'smp_mb();', 0, 'the device side of the protocol (virtio spec: re-check after enabling)'),
-      envLine('device', 'device re-checks avail->idx', `rdev_idx = READ_ONCE(*${availIdx});`),
-    ]);
-    const spec = c.spec(
-      'notification-suppression',
-      [`ringside scenario 7: ${this.title} (${choice.label})`, this.property + '.', 'Bad outcome: the driver decides not to kick and the device misses the new buffer (store buffering).'],
-      `exists (${drv}:rkick=0 /\\ ${dev}:rdev_idx=0)`,
-    );
-    return { spec, functions: c.functions, assumptions: c.assumptions, unsupported: c.unsupported, violation: 'the driver skipped the kick while the device went idle without seeing the new buffer' };
+    return kickSide(this, choice, c, lower, callees, constants, config, choice.label.startsWith('avail event'));
   },
 };
+
+/** Stale kick-suppression state: NO_NOTIFY set, or avail_event 9 ("kick me once avail->idx passes 9"). */
+const STALE_AVAIL_EVENT = 9;
+
+/**
+ * The kick side: the driver adds a buffer and decides whether to kick (virtio_mb, then used->flags
+ * or avail_event); the device re-enables notifications, full barrier, re-checks avail->idx. Bad:
+ * no kick and the device saw no new buffer (store buffering).
+ */
+function kickSide(
+  sc: Scenario,
+  choice: InstanceChoice,
+  c: Composer,
+  lower: CoreLowerer,
+  callees: LowerRequest['callees'],
+  constants: Record<string, number>,
+  config: Record<string, boolean>,
+  event: boolean,
+): BuiltScenario {
+  const availIdx = lower.loc('vq->split.vring.avail->idx');
+  const assumeMarked = ['vq->split.vring.avail->idx', 'vq->split.vring.avail->ring', 'vq->split.vring.used->flags', 'vq->split.vring.avail_event'];
+  c.assume('the driver\'s plain accesses to ring memory shared with the device are taken as marked: the question is their ordering');
+  // One free descriptor; the device was busy and has consumed nothing new yet.
+  c.init[lower.loc('vq->vq.num_free')] = 1;
+  c.init[lower.loc('vq->free_head')] = 0;
+  c.assume(`the buffer is one out scatterlist entry of length ${BUF_LEN} (a constant); descriptor contents, its DMA address and statistics are sliced away (scenario 6 covers them)`);
+  let dev: number;
+  const add = { ...constants, ...ADD_CONSTANTS, 'vq->event': event ? 1 : 0 };
+  const drv = c.thread('driver: virtqueue_add_split(), then virtqueue_kick_prepare_split()', [
+    ...c.call({ fn: 'virtqueue_add_split', params: ADD_PARAMS, callees, constants: add, config, keepFields: RING_FIELDS, unroll: 1, assumeMarked }),
+    ...c.call({ fn: 'virtqueue_kick_prepare_split', callees, constants: add, config, keepFields: RING_FIELDS, ret: 'rkick', assumeMarked }),
+  ]);
+  if (event) {
+    const ev = lower.loc('vq->split.vring.avail_event');
+    c.init[ev] = STALE_AVAIL_EVENT;
+    c.assume(`VIRTIO_RING_F_EVENT_IDX: the device last asked for a kick once avail->idx passes ${STALE_AVAIL_EVENT}, and now publishes avail_event = 0 (it consumed everything), then re-checks avail->idx`);
+    dev = c.thread('device: publishes avail_event, then re-checks avail->idx', c.env(ringDevice.reenableNotify({ store: ev, value: 0, availIdx, what: 'publishes avail_event' })));
+  } else {
+    const flags = lower.loc('vq->split.vring.used->flags');
+    c.init[flags] = 1;
+    c.assume('no VIRTIO_RING_F_EVENT_IDX (the used->flags path): the device was busy (NO_NOTIFY set) and now clears it, then re-checks avail->idx once more (the spec\'s required re-check)');
+    dev = c.thread('device: clears NO_NOTIFY, then re-checks avail->idx', c.env(ringDevice.reenableNotify({ store: flags, value: 0, availIdx, what: 'clears VRING_USED_F_NO_NOTIFY' })));
+  }
+  const spec = c.spec(
+    event ? 'notification-suppression-avail-event' : 'notification-suppression',
+    [`ringside scenario 7: ${sc.title} (${choice.label})`, sc.property + '.', 'Bad outcome: the driver decides not to kick and the device misses the new buffer (store buffering).'],
+    `exists (${drv}:rkick=0 /\\ ${dev}:rdev_idx=0)`,
+  );
+  return { spec, functions: c.functions, assumptions: c.assumptions, unsupported: c.unsupported, violation: 'the driver skipped the kick while the device went idle without seeing the new buffer' };
+}
 
 /** Stale event index the driver last published: "no interrupt until used->idx passes 9". */
 const STALE_EVENT = 9;
@@ -89,17 +122,11 @@ function usedEvent(
   c.init[usedEventLoc] = STALE_EVENT;
   c.init[lower.loc('vq->split.avail_idx_shadow')] = 1;
   c.init[lower.loc('vq->last_used_idx')] = 0;
-  c.locTypes[usedEventLoc] = 'int';
-  c.locTypes[usedIdx] = 'int';
   const drv = c.thread(
     'driver: virtqueue_enable_cb_delayed_split()',
     c.call({ fn: 'virtqueue_enable_cb_delayed_split', callees, constants: { ...constants, 'vq->event': 1 }, config, ret: 'rcb', assumeMarked }),
   );
-  const dev = c.thread('device: publishes used->idx, then reads used_event', [
-    envLine('device', 'device publishes used->idx', `WRITE_ONCE(*${usedIdx}, 1);`),
-    envLine('device', 'device full barrier', 'smp_mb();', 0, 'virtio spec: the device reads used_event after publishing used->idx'),
-    envLine('device', 'device reads used_event', `rdev_event = READ_ONCE(*${usedEventLoc});`),
-  ]);
+  const dev = c.thread('device: publishes used->idx, then reads used_event', c.env(ringDevice.publishUsedCheckEvent({ usedIdx, usedEvent: usedEventLoc })));
   const spec = c.spec(
     'notification-suppression-used-event',
     [

@@ -1,5 +1,5 @@
 // Scenario 6: avail/used ring publication (virtio_wmb before the index store, virtio_rmb after the index load) between driver and device.
-import { envLine } from '../env/types.js';
+import { ringDevice } from '../env/device.js';
 import { Composer, envCallees, envConfig, envConstants } from './compose.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
@@ -8,6 +8,9 @@ const STALE = 9;
 /** Ring fields the slice keeps: the rest of add/get_buf (DMA mapping, stats, debug) is dropped. */
 /** One buffer of one out descriptor, no context. */
 const ADD_PARAMS = { total_sg: 1, out_sgs: 1, in_sgs: 0 };
+const BUF_LEN = 4;
+/** Setup-time fields and the driver's own scatterlist: fixed for the scenario. */
+const ADD_CONSTANTS = { 'sg[0].length': BUF_LEN, 'vq->premapped': 0, 'vq->do_unmap': 0 };
 
 const RING_FIELDS = [
   'vq->split.vring.avail->idx',
@@ -19,6 +22,21 @@ const RING_FIELDS = [
   'vq->last_used_idx',
   'vq->free_head',
   'vq->split.desc_state',
+  'vq->broken',
+];
+
+/**
+ * What the avail-publication slice keeps: the ring entry, the index, the descriptor length the
+ * device reads, and the driver's bookkeeping the control flow depends on. The descriptor's DMA
+ * address (an out-parameter of the mapping), flags and next link are dropped.
+ */
+const ADD_FIELDS = [
+  'vq->split.vring.avail->idx',
+  'vq->split.vring.avail->ring',
+  'vq->split.vring.desc.len',
+  'vq->split.avail_idx_shadow',
+  'vq->vq.num_free',
+  'vq->free_head',
   'vq->broken',
 ];
 
@@ -41,7 +59,6 @@ export const ringProtocol: Scenario = {
     const constants = envConstants(env, { 'vq->indirect': 0, 'vq->split.vring.num': 1, 'vq->use_dma_api': 0, 'vq->weak_barriers': 1 });
     const config = envConfig(env);
     c.assume('split ring of one entry, one buffer with one descriptor, no indirect descriptors, no DMA API; the slice keeps ring fields, barriers and the control flow they depend on');
-    c.assume('a trusted device reads the ring in order (its index load is an acquire)');
     // The ring fields are device-shared memory the driver accesses with plain C; the protocol's
     // question is ordering (the barriers), so those accesses are taken as marked.
     const assumeMarked = ['vq->split.vring.avail->idx', 'vq->split.vring.avail->ring', 'vq->split.vring.used->idx', 'vq->split.vring.used->ring.id', 'vq->split.vring.used->ring.len', 'vq->split.vring.desc.addr', 'vq->split.vring.desc.len', 'vq->split.vring.desc.flags', 'vq->split.vring.desc.next'];
@@ -50,31 +67,36 @@ export const ringProtocol: Scenario = {
     const usedIdx = lower.loc('vq->split.vring.used->idx');
     if (choice.label.startsWith('avail')) {
       const ring0 = lower.loc('vq->split.vring.avail->ring');
+      const descLen = lower.loc('vq->split.vring.desc.len');
+      // One free descriptor (index 0) the buffer goes into; the ring entry and the descriptor hold
+      // stale values from an earlier use of the slot.
+      c.init[lower.loc('vq->vq.num_free')] = 1;
+      c.init[lower.loc('vq->free_head')] = 0;
       c.init[ring0] = STALE;
-      c.locTypes[ring0] = 'int';
-      c.locTypes[availIdx] = 'int';
-      c.thread('driver: virtqueue_add_split()', c.call({ fn: 'virtqueue_add_split', params: ADD_PARAMS, callees, constants, config, keepFields: RING_FIELDS, unroll: 1, assumeMarked }));
-      const dev = c.thread('device: reads avail index, then the ring entry', [
-        envLine('device', 'device reads avail->idx', `rdev_idx = smp_load_acquire(${availIdx});`),
-        envLine('device', 'device reads avail->ring[0]', `rdev_head = READ_ONCE(*${ring0});`),
-      ]);
+      c.init[descLen] = STALE;
+      c.assume(`the buffer is one out scatterlist entry of length ${BUF_LEN} (driver-private memory, a constant); its DMA address is not modelled (no DMA API: sg_phys() has no shared effect)`);
+      c.assume('a one-entry ring: avail->ring[0] and desc[0] are single locations; add and get loops run once');
+      c.thread(
+        'driver: virtqueue_add_split()',
+        c.call({ fn: 'virtqueue_add_split', params: ADD_PARAMS, callees, constants: { ...constants, ...ADD_CONSTANTS }, config, keepFields: ADD_FIELDS, unroll: 1, assumeMarked }),
+      );
+      const dev = c.thread('device: reads avail index, then the ring entry and the descriptor', c.env(ringDevice.consumeAvail({ availIdx, ring0, descLen })));
       const spec = c.spec(
         'ring-protocol-avail',
-        [`ringside scenario 6: ${this.title} (${choice.label})`, this.property + '.', `Bad outcome: the device sees avail->idx = 1 but the stale ring entry (${STALE}).`],
-        `exists (${dev}:rdev_idx=1 /\\ ${dev}:rdev_head=${STALE})`,
+        [
+          `ringside scenario 6: ${this.title} (${choice.label})`,
+          this.property + '.',
+          `Bad outcome: the device sees avail->idx = 1 but the stale ring entry or the stale descriptor length (${STALE}).`,
+        ],
+        `exists (${dev}:rdev_idx=1 /\\ (${dev}:rdev_head=${STALE} \\/ ${dev}:rdev_len=${STALE}))`,
       );
-      return { spec, functions: c.functions, assumptions: c.assumptions, unsupported: c.unsupported, violation: 'the device saw the new avail index before the ring entry it publishes' };
+      return { spec, functions: c.functions, assumptions: c.assumptions, unsupported: c.unsupported, violation: 'the device saw the new avail index before the ring entry or descriptor it publishes' };
     }
     const id0 = lower.loc('vq->split.vring.used->ring.id');
     c.init[id0] = STALE;
     c.init[lower.loc('vq->broken')] = 0;
     c.init[lower.loc('vq->split.desc_state.data')] = 1;
-    c.locTypes[id0] = 'int';
-    c.locTypes[usedIdx] = 'int';
-    c.thread('device: writes used->ring[0], then publishes used->idx', [
-      envLine('device', 'device writes used->ring[0].id', `WRITE_ONCE(*${id0}, 0);`),
-      envLine('device', 'device publishes used->idx', `smp_store_release(${usedIdx}, 1);`),
-    ]);
+    c.thread('device: writes used->ring[0], then publishes used->idx', c.env(ringDevice.publishUsed({ usedId: id0, usedIdx })));
     const drvLines = c.call({ fn: 'virtqueue_get_buf_ctx_split', callees, constants, config, keepFields: RING_FIELDS, unroll: 1, ret: 'rbuf', assumeMarked });
     const drv = c.thread('driver: virtqueue_get_buf_ctx_split()', drvLines);
     const idxReg = c.regReading(drvLines, usedIdx);

@@ -29,7 +29,9 @@
  *   use FW only in lock.cat's lock-final flag, whose value depends only on FW's locations.
  *
  * cross.cat: cross(S) = the set of all unions obtained by choosing one element from each set in S
- *   (cross of no sets is {0}; a member set that is empty makes the result empty).
+ *   (cross of no sets is {0}; a member set that is empty makes the result empty); also generate_orders(S, pco)
+ *   (all co over S's events per location containing pco), generate_cos(pco) (the same over the W in scope
+ *   at the include) and linearisations(S, r) (all total orders of S containing r).
  *
  * cos-opt.cat: cobase = obsco | rmwco | co0, where obsco holds the write-to-write orders that po-loc and rf
  *   force (W→W in po-loc; rf ; po-loc to a write; po-loc write-to-read then rf^-1; rf ; po-loc read-to-read
@@ -50,6 +52,7 @@ import {
   VNative,
   VPrim,
   VSet,
+  VTuple,
   addElement,
   asRel,
   asSet,
@@ -458,11 +461,64 @@ function coGeneration(extra: NativeInstr[]): NativeInstr[] {
   ];
 }
 
+/** generate_orders(S, pco): every co over the events of S (per location) that contains pco, as a set. */
+function generateOrders(c: NativeCtx, S: EventSet, pco: Relation, loc: Loc): Value {
+  const out: Value[] = [];
+  for (const co of crossOrders(c.n, linearisationsPerLocation(c.n, c.exec.events, S, pco))) {
+    out.push(co);
+    if (out.length > 1_000_000) throw new CatRuntimeError(loc, 'generate_orders: more than 1000000 orders');
+  }
+  return new VSet(out);
+}
+
+function pairArgs(arg: Value, name: string, n: number, loc: Loc): [EventSet, Relation] {
+  if (!(arg instanceof VTuple) || arg.items.length !== 2) throw new CatRuntimeError(loc, `${name} expects (set, relation)`);
+  return [asSet(arg.items[0], n, loc), asRel(arg.items[1], n, loc)];
+}
+
+/** cross.cat's other definitions: generate_orders(S, pco), generate_cos(pco) over the W in scope, linearisations. */
+const crossExtras: NativeInstr[] = [
+  {
+    k: 'let',
+    def: {
+      name: 'generate_orders',
+      deps: [],
+      compute: () =>
+        new VPrim('generate_orders', (arg, c, loc) => {
+          const [S, pco] = pairArgs(arg, 'generate_orders', c.n, loc);
+          return generateOrders(c, S, pco, loc);
+        }),
+    },
+  },
+  {
+    k: 'let',
+    def: {
+      name: 'generate_cos',
+      deps: ['W'],
+      compute: (_c, [W]) => new VPrim('generate_cos', (arg, c, loc) => generateOrders(c, asSet(W, c.n), asRel(arg, c.n, loc), loc)),
+    },
+  },
+  {
+    k: 'let',
+    def: {
+      name: 'linearisations',
+      deps: [],
+      compute: () =>
+        new VPrim('linearisations', (arg, c, loc) => {
+          // all total orders of the set's events (whatever their locations) containing the relation
+          const [S, r] = pairArgs(arg, 'linearisations', c.n, loc);
+          const single = (c as NativeCtx).exec.events.map((e: Event) => ({ ...e, loc: '' }));
+          return new VSet(linearisationsPerLocation(c.n, single, S, r)[0] ?? [new Relation(c.n)]);
+        }),
+    },
+  },
+];
+
 /** Library files provided natively: an include of one of these names never reads a file. */
 export const NATIVE_INCLUDES: Record<string, NativeInstr[]> = {
   // herd includes stdlib.cat implicitly; an explicit include adds nothing
   'stdlib.cat': [],
-  'cross.cat': [{ k: 'let', def: crossDef }],
+  'cross.cat': [{ k: 'let', def: crossDef }, ...crossExtras],
   'cos-opt.cat': coGeneration([]),
   'cos.cat': coGeneration([
     { k: 'let', def: { name: 'ca', deps: ['fr', 'co'], compute: (c, [fr, co]) => asRel(fr, c.n).union(asRel(co, c.n)) } },

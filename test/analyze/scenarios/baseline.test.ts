@@ -32,7 +32,7 @@ describe('unpatched virtio cores', () => {
   for (const version of ['6.12', '6.1'] as const) {
     it(`${version}: each scenario instance gives the documented verdict`, async () => {
       const k = await kernel(version);
-      const runs = await analyzeFiles(k.base, k.tree.memoryModelDir);
+      const runs = await analyzeFiles(k.base, k.tree.memoryModelDir, { readHeader: (p) => k.tree.read(p) });
       for (const row of rows) {
         const r = runs.find((x) => x.scenario.id === row.scenario && x.harden === row.harden && x.run.instance.startsWith(row.instance));
         expect(r, `${row.scenario} / ${row.instance} / ${row.harden}`).toBeDefined();

@@ -336,3 +336,27 @@ empty u as u-empty`,
     expect(() => [...judge(m, b.build())]).toThrowError(/^ty\.cat:1:9: \|: cannot combine relation and event set$/);
   });
 });
+
+describe('cross.cat generation functions', () => {
+  it('generate_cos enumerates the co orders of the W in scope; linearisations orders a set', () => {
+    const m = modelFromTexts(
+      {
+        'g.cat': `
+include "cross.cat"
+with co from generate_cos(co0)
+let lin = linearisations(W \\ IW, 0)
+flag ~empty co as has-co`,
+      },
+      undefined,
+      'g.cat',
+    );
+    const b = new ExecBuilder();
+    b.W(0, 'x', 1);
+    b.W(1, 'x', 2);
+    b.W(2, 'y', 1);
+    const js = [...judge(m, b.build())];
+    expect(js).toHaveLength(2);
+    expect(js.every((j) => j.consistent && j.flags.join() === 'has-co')).toBe(true);
+    expect(new Set(js.map((j) => [...j.co.pairs()].join(' '))).size).toBe(2);
+  });
+});

@@ -71,4 +71,26 @@ describe.each(['6.12', '6.1'] as const)('incremental evaluation equals from-scra
     expect(fast).toHaveLength(6 * 6);
     expect(fast).toEqual(ref);
   });
+
+  it('on an execution of more than 32 events (two words per row)', () => {
+    const b = new ExecBuilder();
+    for (let t = 0; t < 6; t++) {
+      const loc = t % 2 ? 'x' : 'y';
+      const other = t % 2 ? 'y' : 'x';
+      b.W(t, loc, t + 1);
+      b.F(t, t % 3 ? 'mb' : 'wmb');
+      const r = b.R(t, other, 0, t === 5 ? [] : ['once']);
+      b.F(t, 'rmb');
+      if (t < 2) b.W(t, 'z', t + 1, t === 1 ? [] : ['once']);
+      else b.F(t, 'barrier');
+      b.rfInit(r);
+      b.R(t, 'w', 0);
+      b.rfInit(b.events.length - 1);
+    }
+    const exec = b.build();
+    expect(exec.events.length).toBeGreaterThan(32);
+    const [fast, ref] = both(m, exec);
+    expect(fast.length).toBe(6 * 6 * 2);
+    expect(fast).toEqual(ref);
+  });
 });

@@ -1,0 +1,106 @@
+// Bitset relations and sets against a naive pair-list implementation, across word boundaries (n = 5 … 70).
+import { describe, expect, it } from 'vitest';
+import { EventSet, Relation } from '../../../src/sim/relation.js';
+
+/** Deterministic pseudo-random generator (xorshift), so failures reproduce. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 0x100000000;
+  };
+}
+
+type Pairs = Set<string>;
+const key = (a: number, b: number) => `${a},${b}`;
+const toPairs = (r: Relation): Pairs => new Set([...r.pairs()].map(([a, b]) => key(a, b)));
+const toIds = (s: EventSet): number[] => s.toArray();
+
+function randomRel(n: number, density: number, next: () => number): [Relation, Pairs] {
+  const r = new Relation(n);
+  const p: Pairs = new Set();
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++)
+      if (next() < density) {
+        r.add(i, j);
+        p.add(key(i, j));
+      }
+  return [r, p];
+}
+
+function naiveSeq(n: number, a: Pairs, b: Pairs): Pairs {
+  const out: Pairs = new Set();
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (a.has(key(i, j))) for (let k = 0; k < n; k++) if (b.has(key(j, k))) out.add(key(i, k));
+  return out;
+}
+
+function naivePlus(n: number, a: Pairs): Pairs {
+  let cur = new Set(a);
+  for (;;) {
+    const next = new Set([...cur, ...naiveSeq(n, cur, a)]);
+    if (next.size === cur.size) return cur;
+    cur = next;
+  }
+}
+
+describe('Relation and EventSet', () => {
+  for (const n of [5, 31, 32, 33, 70]) {
+    it(`match a naive implementation for n=${n}`, () => {
+      const next = rng(n * 7919);
+      for (let round = 0; round < 4; round++) {
+        const density = [0.02, 0.05, 0.1, 0.3][round];
+        const [a, pa] = randomRel(n, density, next);
+        const [b, pb] = randomRel(n, density, next);
+        const s = EventSet.of(n, [...Array(n).keys()].filter(() => next() < 0.5));
+        const sIds = new Set(toIds(s));
+        expect(toPairs(a.union(b))).toEqual(new Set([...pa, ...pb]));
+        expect(toPairs(a.inter(b))).toEqual(new Set([...pa].filter((x) => pb.has(x))));
+        expect(toPairs(a.diff(b))).toEqual(new Set([...pa].filter((x) => !pb.has(x))));
+        expect(toPairs(a.seq(b))).toEqual(naiveSeq(n, pa, pb));
+        expect(toPairs(a.inverse())).toEqual(new Set([...pa].map((x) => x.split(',').reverse().join(','))));
+        const plus = naivePlus(n, pa);
+        expect(toPairs(a.plus())).toEqual(plus);
+        const ids = [...Array(n).keys()].map((i) => key(i, i));
+        expect(toPairs(a.star())).toEqual(new Set([...plus, ...ids]));
+        expect(toPairs(a.opt())).toEqual(new Set([...pa, ...ids]));
+        expect(a.plus().isIrreflexive()).toBe(a.isAcyclic());
+        expect(a.findCycle() === undefined).toBe(a.isAcyclic());
+        expect(toPairs(a.restrictDomain(s))).toEqual(new Set([...pa].filter((x) => sIds.has(Number(x.split(',')[0])))));
+        expect(toPairs(a.restrictRange(s))).toEqual(new Set([...pa].filter((x) => sIds.has(Number(x.split(',')[1])))));
+        expect(toIds(a.domain())).toEqual([...new Set([...pa].map((x) => Number(x.split(',')[0])))].sort((p, q) => p - q));
+        expect(toIds(a.range())).toEqual([...new Set([...pa].map((x) => Number(x.split(',')[1])))].sort((p, q) => p - q));
+        expect(a.complement().size()).toBe(n * n - pa.size);
+        expect(a.size()).toBe(pa.size);
+        expect(toIds(s.complement()).length).toBe(n - sIds.size);
+        expect(s.union(s.complement()).equals(EventSet.full(n))).toBe(true);
+        expect(EventSet.full(n).size()).toBe(n);
+        expect(Relation.product(s, s).size()).toBe(sIds.size * sIds.size);
+      }
+    });
+  }
+
+  it('finds a cycle that really is one', () => {
+    const r = Relation.of(40, [
+      [1, 35],
+      [35, 7],
+      [7, 1],
+      [2, 3],
+    ]);
+    const c = r.findCycle()!;
+    expect(c.length).toBe(3);
+    for (let i = 0; i < c.length; i++) expect(r.has(c[i], c[(i + 1) % c.length])).toBe(true);
+  });
+
+  it('row views share storage with the relation', () => {
+    const r = new Relation(40);
+    r.rows[3].add(38);
+    expect(r.has(3, 38)).toBe(true);
+    expect(() => {
+      (r.rows as EventSet[])[0] = new EventSet(40);
+    }).toThrow();
+  });
+});
