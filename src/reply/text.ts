@@ -73,6 +73,7 @@ export function interleaving(trace: TraceStep[], titles: string[], width: number
     if (st.site?.origin === 'core') notes.push(siteLabel(st.site));
     else if (st.site && /callback|config_changed|event_done|init_vq|setup|kfree|device/.test(st.site.fn)) notes.push(`[${st.site.file.replace(/^env:/, '')}: ${st.site.fn}]`);
     if (st.readsFrom && !/^spin_/.test(st.text)) notes.push(`reads ${st.readsFrom}${st.stale ? ' (STALE: a later write exists)' : ''}`);
+    if (st.racesWith?.length) notes.push(`DATA RACE with ${st.racesWith.join(', ')}`);
     for (const n of notes) {
       // Notes wrap inside their column instead of being cut.
       for (const piece of wrap(n, colW - 2)) {

@@ -1,5 +1,5 @@
 // Loads a memory model from a kernel tree's tools/memory-model: .cfg → .def text, parsed .bell/.cat (includes resolved), compiled plan.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CatFile, Loc } from './cat/ast.js';
@@ -78,7 +78,6 @@ function parseFile(text: string, path: string): CatFile {
 export async function loadModel(dir: string): Promise<Model> {
   let cfgPath = join(dir, 'linux-kernel.cfg');
   if (!existsSync(cfgPath)) {
-    const { readdirSync } = await import('node:fs');
     let cfgs: string[] = [];
     try {
       cfgs = readdirSync(dir).filter((f) => f.endsWith('.cfg'));

@@ -1,6 +1,6 @@
 // Runs one scenario instance on one tree state: build, lower to litmus, explore under the tree's LKMM, map the witness back to C.
 import { createHash } from 'node:crypto';
-import type { Bounds, TestResult } from '../../sim/types.js';
+import type { Bounds, TestResult, Witness } from '../../sim/types.js';
 import { buildLitmus, siteLabel, type BuiltLitmus, type SourceSite } from './litmus-builder.js';
 import { runLitmus } from './sim-adapter.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario, ScenarioRun, TraceStep } from './types.js';
@@ -80,7 +80,9 @@ export async function execute(p: Prepared, modelDir: string, bounds: Bounds = DE
         : `no consistent execution satisfies the bad outcome (${r.consistent} consistent of ${r.candidates} candidates)`,
     };
   }
-  const trace = r.witness ? mapWitness(r, p.litmus, p.built) : undefined;
+  // A flag property's trace must be an execution that raises the flag, not the condition's witness.
+  const witness = flag ? (r.flagWitnesses?.[flag] ?? r.witness) : r.witness;
+  const trace = witness ? mapWitness(witness, p.litmus, p.built) : undefined;
   return {
     ...base,
     verdict: 'violated',
@@ -105,8 +107,8 @@ function describeSource(rf: string | undefined, lit: BuiltLitmus): string | unde
   return site ? `P${m[1]}'s ${site.origin === 'core' ? siteLabel(site) : site.fn}` : rf;
 }
 
-function mapWitness(r: TestResult, lit: BuiltLitmus, built: BuiltScenario): TraceStep[] {
-  return r.witness!.steps.map((s) => ({
+function mapWitness(w: Witness, lit: BuiltLitmus, built: BuiltScenario): TraceStep[] {
+  return w.steps.map((s) => ({
     thread: s.thread,
     kind: s.kind,
     loc: s.loc,
@@ -117,6 +119,7 @@ function mapWitness(r: TestResult, lit: BuiltLitmus, built: BuiltScenario): Trac
     readsFrom: describeSource(s.readsFrom, lit),
     stale: s.stale,
     value: show(s.value),
+    racesWith: s.racesWith?.map((o) => describeSource(o, lit) ?? o),
   }));
 }
 
@@ -144,7 +147,10 @@ function involvedSites(trace: TraceStep[], lit: BuiltLitmus, race: boolean): Sou
     }
     if (t.kind === 'W' && t.loc && staleLocs.has(t.loc)) add(t.site);
   }
-  if (race) {
+  if (race && trace.some((t) => t.racesWith?.length)) {
+    // The sim names the racing pairs itself: use exactly those accesses.
+    for (const t of trace) if (t.racesWith?.length) add(t.site);
+  } else if (race) {
     const byLoc = new Map<string, TraceStep[]>();
     for (const t of trace) if (t.loc && !isSync(t)) byLoc.set(t.loc, [...(byLoc.get(t.loc) ?? []), t]);
     for (const steps of byLoc.values()) {

@@ -127,4 +127,6 @@ export interface TraceStep {
   readsFrom?: string;
   stale?: boolean;
   value?: string;
+  /** Accesses the LKMM data-race rule pairs this one with (from the sim's witness), if any. */
+  racesWith?: string[];
 }

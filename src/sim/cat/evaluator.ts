@@ -100,7 +100,7 @@ export interface Plan {
   cache?: SkeletonCache;
 }
 
-/** A file given to the compiler: the parsed instructions of the bell or cat file. */
+/** Resolves an `include`: a parsed file, natively provided instructions, or undefined when not found. */
 export interface IncludeResolver {
   /** The parsed file for an include, or a list of native instructions, or undefined when not found. */
   (file: string, from: Loc): CatFile | NativeInstr[] | undefined;

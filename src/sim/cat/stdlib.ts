@@ -44,7 +44,7 @@
  * the kernel's files do not use (the parser rejects them by name).
  */
 import type { Event, Execution } from '../execution.js';
-import { allocWords, EventSet, Relation } from '../relation.js';
+import { copyWords, EventSet, Relation } from '../relation.js';
 import type { Loc } from './ast.js';
 import {
   CatRuntimeError,
@@ -363,57 +363,56 @@ export function coBase(n: number, rf: Relation, p: PoLocParts, W: EventSet, co0:
   return out;
 }
 
-/** All strict total orders of each location's writes that contain base, as per-location order relations. */
-export function linearisationsPerLocation(n: number, events: Event[], W: EventSet, base: Relation): Relation[][] {
+/** Per location: its writes and, for each, the mask (over the group) of writes that must precede it. */
+interface LocGroup {
+  ids: number[];
+  preds: number[];
+}
+
+function locGroups(events: Event[], W: EventSet, base: Relation): LocGroup[] {
   const closure = base.plus();
-  const out: Relation[][] = [];
-  for (const group of byLocation(events, W)) {
-    const k = group.length;
-    // predecessor masks within the group (k is small: a handful of writes per location)
-    const preds = group.map((a) => group.reduce((m, b, j) => (closure.has(b, a) && b !== a ? m | (1 << j) : m), 0));
-    const orders: Relation[] = [];
+  return byLocation(events, W).map((ids) => {
+    if (ids.length > 30) throw new CatRuntimeError(undefined, `too many writes (${ids.length}) to one location for co generation`);
+    return { ids, preds: ids.map((a) => ids.reduce((m, b, j) => (b !== a && closure.has(b, a) ? m | (1 << j) : m), 0)) };
+  });
+}
+
+/**
+ * All co relations: per location, every strict total order of its writes containing base, combined across
+ * locations (their cross product). Generated lazily, depth first, so a caller that stops early (a bound)
+ * never pays for the rest, however many orders there are.
+ */
+export function* coOrders(n: number, events: Event[], W: EventSet, base: Relation): Generator<Relation> {
+  const groups = locGroups(events, W, base);
+  const w = (n + 31) >>> 5;
+  const acc = new Uint32Array(n * w);
+  function* loc(g: number): Generator<Relation> {
+    if (g === groups.length) {
+      yield new Relation(n, copyWords(acc));
+      return;
+    }
+    const { ids, preds } = groups[g];
+    const k = ids.length;
     const order: number[] = [];
-    const place = (placed: number) => {
+    // placing a write makes it co-after every write already placed at this location
+    function* place(placed: number): Generator<Relation> {
       if (order.length === k) {
-        const r = new Relation(n);
-        for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) r.add(group[order[i]], group[order[j]]);
-        orders.push(r);
+        yield* loc(g + 1);
         return;
       }
       for (let j = 0; j < k; j++) {
         if (placed & (1 << j) || (preds[j] & ~placed) !== 0) continue;
+        const e = ids[j];
+        for (const i of order) acc[ids[i] * w + (e >>> 5)] |= 1 << (e & 31);
         order.push(j);
-        place(placed | (1 << j));
+        yield* place(placed | (1 << j));
         order.pop();
+        for (const i of order) acc[ids[i] * w + (e >>> 5)] &= ~(1 << (e & 31));
       }
-    };
-    if (k > 30) throw new CatRuntimeError(undefined, `too many writes (${k}) to one location for co generation`);
-    place(0);
-    out.push(orders);
-  }
-  return out;
-}
-
-/** Lazily enumerate the cross product of per-location orders as whole co relations. */
-export function* crossOrders(n: number, perLoc: Relation[][]): Generator<Relation> {
-  if (perLoc.some((o) => o.length === 0)) return;
-  const idx = new Array(perLoc.length).fill(0);
-  for (;;) {
-    const d = allocWords(n * ((n + 31) >>> 5));
-    for (let l = 0; l < perLoc.length; l++) {
-      const src = perLoc[l][idx[l]].data;
-      for (let k = 0; k < d.length; k++) d[k] |= src[k];
     }
-    yield new Relation(n, d);
-    let l = 0;
-    while (l < perLoc.length) {
-      idx[l]++;
-      if (idx[l] < perLoc[l].length) break;
-      idx[l] = 0;
-      l++;
-    }
-    if (l === perLoc.length) return;
+    yield* place(0);
   }
+  yield* loc(0);
 }
 
 function coGeneration(extra: NativeInstr[]): NativeInstr[] {
@@ -442,8 +441,7 @@ function coGeneration(extra: NativeInstr[]): NativeInstr[] {
       k: 'with',
       name: 'co',
       deps: ['W', 'cobase'],
-      choices: (c, [W, cobase]) =>
-        crossOrders(c.n, linearisationsPerLocation(c.n, c.exec.events, asSet(W, c.n), asRel(cobase, c.n))),
+      choices: (c, [W, cobase]) => coOrders(c.n, c.exec.events, asSet(W, c.n), asRel(cobase, c.n)),
     },
     { k: 'let', def: { name: 'coi', deps: ['co', 'int'], compute: (c, [co, int]) => asRel(co, c.n).inter(asRel(int, c.n)) } },
     { k: 'let', def: { name: 'coe', deps: ['co', 'coi'], compute: (c, [co, coi]) => asRel(co, c.n).diff(asRel(coi, c.n)) } },
@@ -464,7 +462,7 @@ function coGeneration(extra: NativeInstr[]): NativeInstr[] {
 /** generate_orders(S, pco): every co over the events of S (per location) that contains pco, as a set. */
 function generateOrders(c: NativeCtx, S: EventSet, pco: Relation, loc: Loc): Value {
   const out: Value[] = [];
-  for (const co of crossOrders(c.n, linearisationsPerLocation(c.n, c.exec.events, S, pco))) {
+  for (const co of coOrders(c.n, c.exec.events, S, pco)) {
     out.push(co);
     if (out.length > 1_000_000) throw new CatRuntimeError(loc, 'generate_orders: more than 1000000 orders');
   }
@@ -508,7 +506,7 @@ const crossExtras: NativeInstr[] = [
           // all total orders of the set's events (whatever their locations) containing the relation
           const [S, r] = pairArgs(arg, 'linearisations', c.n, loc);
           const single = (c as NativeCtx).exec.events.map((e: Event) => ({ ...e, loc: '' }));
-          return new VSet(linearisationsPerLocation(c.n, single, S, r)[0] ?? [new Relation(c.n)]);
+          return new VSet([...coOrders(c.n, single, S, r)]);
         }),
     },
   },

@@ -360,3 +360,26 @@ flag ~empty co as has-co`,
     expect(new Set(js.map((j) => [...j.co.pairs()].join(' '))).size).toBe(2);
   });
 });
+
+describe('natively provided cos.cat', () => {
+  it('generates co per location and binds fr and ca = fr | co', () => {
+    const m = modelFromTexts(
+      { 'c.cat': 'include "stdlib.cat"\ninclude "cos.cat"\nacyclic po-loc | rf | ca as sc-per-location' },
+      undefined,
+      'c.cat',
+    );
+    const b = new ExecBuilder();
+    const w1 = b.W(0, 'x', 1);
+    const r = b.R(0, 'x', 2);
+    const w2 = b.W(1, 'x', 2);
+    b.rf(w2, r);
+    const js = [...judge(m, b.build())];
+    // IW first; w1 before w2 is forced (w1 po-before a read of w2), so one order
+    expect(js).toHaveLength(1);
+    expect(js[0].consistent).toBe(true);
+    expect(js[0].co.has(w1, w2)).toBe(true);
+    const ca = js[0].lookup('ca') as Relation;
+    expect(ca.has(w1, w2) && ca.has(r, w1) === false).toBe(true);
+    expect((js[0].lookup('fr') as Relation).size()).toBe(0);
+  });
+});
