@@ -94,6 +94,7 @@ export default async function run(emit: (record: object) => void): Promise<void>
     const warm: number[] = [];
     const warmCpu: number[] = [];
     const reference: number[] = [];
+    for (let i = 0; i < 3; i++) judgeAll(fresh, execs); // let the JIT settle before timing
     for (let i = 0; i < RUNS; i++) {
       fresh.plan.cache = undefined;
       const [w, c] = judgeAll(fresh, execs);

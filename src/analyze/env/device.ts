@@ -55,6 +55,16 @@ export function deviceModel(kind: DeviceKind): DeviceModel {
       assumptions,
     };
   }
+  if (kind === 'malicious') {
+    return {
+      kind,
+      handlerEntry: () => ({ lines: [] }),
+      // used->idx says BOGUS_USED buffers are done although the driver added none, and the used
+      // entry names a descriptor id outside the ring: the device wrote them before DRIVER_OK.
+      init: { vq_split_vring_used_idx: BOGUS_USED, vq_split_vring_used_ring_id: BOGUS_USED },
+      assumptions: [...assumptions, `malicious device: before DRIVER_OK it sets used->idx = ${BOGUS_USED} and used->ring[0].id = ${BOGUS_USED} (no buffer was added) and raises vring interrupts at any time`],
+    };
+  }
   return {
     kind,
     handlerEntry: () => ({ lines: [] }),
@@ -62,6 +72,9 @@ export function deviceModel(kind: DeviceKind): DeviceModel {
     assumptions,
   };
 }
+
+/** The used index and entry id a malicious device fabricates (the driver added no buffer). */
+export const BOGUS_USED = 7;
 
 /**
  * The device's half of the split-ring protocol (virtio spec 2.7), as thread bodies over the flattened

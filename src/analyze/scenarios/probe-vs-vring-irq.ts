@@ -1,7 +1,12 @@
 // Scenario 1: driver setup between find_vqs and virtio_device_ready must be visible to any vq callback.
 import { STATE_UNSET } from '../env/driver.js';
 import { Composer, deviceModel, driverModel, envCallees, envConfig, envConstants, transportModel } from './compose.js';
+import { joinSnippets } from '../env/types.js';
+import type { LLine } from './litmus-builder.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
+
+/** What the drain of a malicious device's used ring keeps: the used ring and index, the vq state get_buf checks. */
+const DRAIN_FIELDS = ['vq->split.vring.used->idx', 'vq->split.vring.used->ring', 'vq->last_used_idx', 'vq->broken', 'vq->split.desc_state'];
 
 export const probeVsVringIrq: Scenario = {
   id: 'probe-vs-vring-irq',
@@ -12,6 +17,10 @@ export const probeVsVringIrq: Scenario = {
   hardenMatters: true,
   choices: (harden) => [
     { label: `buggy device, pci, virtio_scsi-like driver, hardening ${harden ? 'on' : 'off'}`, env: { device: 'buggy', transport: 'pci', driver: 'scsi-event', harden } },
+    {
+      label: `malicious device (bogus used index before DRIVER_OK), pci, virtio_scsi-like driver, hardening ${harden ? 'on' : 'off'}`,
+      env: { device: 'malicious', transport: 'pci', driver: 'scsi-event', harden },
+    },
   ],
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;
@@ -19,10 +28,25 @@ export const probeVsVringIrq: Scenario = {
     const drv = driverModel(env.driver);
     const dev = deviceModel(env.device);
     const t = transportModel(env.transport);
-    const callees = envCallees(c, env, { vq: drv.vqCallback });
+    // Against a malicious device the callback also drains the used ring with the real
+    // virtqueue_get_buf_ctx_split(), as virtscsi_vq_done() does, so the witness shows what the
+    // fabricated index leads to.
+    let drain: (() => LLine[]) | undefined;
+    const vqCallback = env.device === 'malicious' ? (reg: string) => joinSnippets(drv.vqCallback(reg), { lines: drain!(), locs: {} }) : drv.vqCallback;
+    const callees = envCallees(c, env, { vq: vqCallback });
     const constants = envConstants(env);
     const config = envConfig(env);
     const assumeMarked = ['vq->broken'];
+    drain = () =>
+      c.call({
+        fn: 'virtqueue_get_buf_ctx_split',
+        callees,
+        constants: { ...constants, 'vq->split.vring.num': 1, 'vq->use_dma_api': 0, 'vq->weak_barriers': 1, 'vq->do_unmap': 0, 'vq->indirect': 0 },
+        config,
+        keepFields: DRAIN_FIELDS,
+        ret: 'rbuf',
+        assumeMarked: [...assumeMarked, 'vq->split.vring.used->idx', 'vq->split.vring.used->ring.id', 'vq->split.vring.used->ring.len'],
+      });
     c.assume(drv.description);
     for (const a of dev.assumptions) c.assume(a);
     // The device has completed a buffer, so more_used() is true when the interrupt arrives.
@@ -30,6 +54,7 @@ export const probeVsVringIrq: Scenario = {
     c.init[lower.loc('vq->last_used_idx')] = 0;
     // __vring_new_virtqueue (called by find_vqs) sets vq->broken to the hardening setting.
     c.init[lower.loc('vq->broken')] = env.harden ? 1 : 0;
+    Object.assign(c.init, dev.init);
     c.assume(`vq->broken starts ${env.harden ? 'true' : 'false'} as __vring_new_virtqueue sets it (find_vqs ran before this point)`);
     const probe = [
       ...c.env(drv.setup()),

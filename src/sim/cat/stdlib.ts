@@ -42,9 +42,12 @@
  *
  * Not provided: herd's other library files, match/procedures and the other functional-layer constructs
  * the kernel's files do not use (the parser rejects them by name).
+ *
+ * Names starting with '%' (%classes, %cos-po-loc-parts) are internal slots no model text can name: one pass
+ * classifying the events, and the rf-independent parts of cobase, both computed once per skeleton.
  */
 import type { Event, Execution } from '../execution.js';
-import { copyWords, EventSet, Relation } from '../relation.js';
+import { EventSet, Relation } from '../relation.js';
 import type { Loc } from './ast.js';
 import {
   CatRuntimeError,
@@ -100,10 +103,50 @@ function isLockEvent(e: Event): boolean {
   return e.tags.some((t) => (LOCK_CLASSES as readonly string[]).includes(t));
 }
 
-function setOf(n: number, events: Event[], pred: (e: Event) => boolean): EventSet {
-  const s = new EventSet(n);
-  for (const e of events) if (pred(e)) s.add(e.id);
-  return s;
+/** herd's predefined event sets of one execution, and its events by annotation tag. */
+interface EventClasses {
+  M: EventSet;
+  R: EventSet;
+  W: EventSet;
+  F: EventSet;
+  IW: EventSet;
+  FW: EventSet;
+  tag(t: string): EventSet;
+}
+
+function classify(x: Execution, n: number): EventClasses {
+  const M = new EventSet(n),
+    R = new EventSet(n),
+    W = new EventSet(n),
+    F = new EventSet(n),
+    FW = new EventSet(n);
+  const byTag = new Map<string, EventSet>();
+  const obs = new Set(x.observedLocs ?? []);
+  const ev = x.events;
+  for (const e of ev) {
+    const lock = isLockEvent(e);
+    if (!lock && e.kind === 'R') {
+      R.add(e.id);
+      M.add(e.id);
+    }
+    else if (!lock && e.kind === 'W') {
+      W.add(e.id);
+      M.add(e.id);
+      // FW before co exists: writes at observed locations with no po-later write there (see above)
+      if (e.loc !== undefined && obs.has(e.loc)) {
+        let last = true;
+        for (const f of ev) if (f.kind === 'W' && f.loc === e.loc && x.po.has(e.id, f.id) && !isLockEvent(f)) last = false;
+        if (last) FW.add(e.id);
+      }
+    } else if (e.kind === 'F' && e.loc === undefined) F.add(e.id);
+    for (const t of e.tags) {
+      let s = byTag.get(t);
+      if (!s) byTag.set(t, (s = new EventSet(n)));
+      s.add(e.id);
+    }
+  }
+  const none = new EventSet(n);
+  return { M, R, W, F, IW: x.IW, FW, tag: (t) => byTag.get(t) ?? none };
 }
 
 function sameValue(a: Event, b: Event): boolean {
@@ -140,41 +183,26 @@ export function builtinDefs(tags: Iterable<string>): NativeDef[] {
   const defs: NativeDef[] = [];
   const rel = (name: string, f: (x: Execution, n: number) => Relation) =>
     defs.push({ name, deps: [], compute: (c) => f(c.exec, c.n) });
-  const set = (name: string, pred: (e: Event, x: Execution) => boolean) =>
-    defs.push({ name, deps: [], compute: (c) => setOf(c.n, c.exec.events, (e) => pred(e, c.exec)) });
 
-  const isMem = (e: Event) => (e.kind === 'R' || e.kind === 'W') && !isLockEvent(e);
-  set('M', isMem);
-  set('R', (e) => e.kind === 'R' && !isLockEvent(e));
-  set('W', (e) => e.kind === 'W' && !isLockEvent(e));
-  // __srcu events of 6.1 are fence-kind events with a location: herd does not count them as fences
-  set('F', (e) => e.kind === 'F' && e.loc === undefined);
-  set('IW', (e, x) => x.IW.has(e.id));
-  for (const cls of LOCK_CLASSES) set(cls, (e) => e.tags.includes(cls));
-  set('LK', (e) => e.tags.includes('LKR') || e.tags.includes('LKW'));
+  // one pass over the events classifies them all (a hidden slot the named sets read)
+  defs.push({ name: '%classes', deps: [], compute: (c) => new VNative(classify(c.exec, c.n)) });
+  const cls = (name: string, pick: (k: EventClasses) => EventSet) =>
+    defs.push({ name, deps: ['%classes'], compute: (_c, [k]) => pick((k as VNative<EventClasses>).v) });
+  cls('M', (k) => k.M);
+  cls('R', (k) => k.R);
+  cls('W', (k) => k.W);
+  cls('F', (k) => k.F);
+  cls('IW', (k) => k.IW);
+  cls('FW', (k) => k.FW);
+  for (const lc of LOCK_CLASSES) cls(lc, (k) => k.tag(lc));
+  cls('LK', (k) => k.tag('LKR').union(k.tag('LKW')));
   const declared = new Set<string>();
   for (const t of tags) {
     const name = tagSetName(t);
     if (declared.has(name) || (LOCK_CLASSES as readonly string[]).includes(name)) continue;
     declared.add(name);
-    set(name, (e) => e.tags.includes(t));
+    cls(name, (k) => k.tag(t));
   }
-  defs.push({
-    name: 'FW',
-    deps: [],
-    compute: (c) => {
-      const obs = new Set(c.exec.observedLocs ?? []);
-      const ev = c.exec.events;
-      return setOf(c.n, ev, (e) => {
-        if (e.kind !== 'W' || isLockEvent(e) || e.loc === undefined || !obs.has(e.loc)) return false;
-        for (const j of c.exec.po.rows[e.id]) {
-          const f = ev[j];
-          if (f.kind === 'W' && f.loc === e.loc && !isLockEvent(f)) return false;
-        }
-        return true;
-      });
-    },
-  });
   defs.push({ name: 'emptyset', deps: [], compute: () => EMPTY });
 
   rel('id', (_x, n) => Relation.identity(EventSet.full(n)));
@@ -377,42 +405,78 @@ function locGroups(events: Event[], W: EventSet, base: Relation): LocGroup[] {
   });
 }
 
-/**
- * All co relations: per location, every strict total order of its writes containing base, combined across
- * locations (their cross product). Generated lazily, depth first, so a caller that stops early (a bound)
- * never pays for the rest, however many orders there are.
- */
-export function* coOrders(n: number, events: Event[], W: EventSet, base: Relation): Generator<Relation> {
-  const groups = locGroups(events, W, base);
-  const w = (n + 31) >>> 5;
-  const acc = new Uint32Array(n * w);
-  function* loc(g: number): Generator<Relation> {
-    if (g === groups.length) {
-      yield new Relation(n, copyWords(acc));
-      return;
-    }
-    const { ids, preds } = groups[g];
+/** One location's total orders (as lists of group indices), generated depth first on demand and kept. */
+class LazyOrders {
+  private readonly orders: number[][] = [];
+  private readonly gen: Generator<number[]>;
+  private done = false;
+
+  constructor(g: LocGroup) {
+    this.gen = LazyOrders.enumerate(g);
+  }
+  private static *enumerate({ ids, preds }: LocGroup): Generator<number[]> {
     const k = ids.length;
     const order: number[] = [];
-    // placing a write makes it co-after every write already placed at this location
-    function* place(placed: number): Generator<Relation> {
+    function* place(placed: number): Generator<number[]> {
       if (order.length === k) {
-        yield* loc(g + 1);
+        yield order.slice();
         return;
       }
       for (let j = 0; j < k; j++) {
         if (placed & (1 << j) || (preds[j] & ~placed) !== 0) continue;
-        const e = ids[j];
-        for (const i of order) acc[ids[i] * w + (e >>> 5)] |= 1 << (e & 31);
         order.push(j);
         yield* place(placed | (1 << j));
         order.pop();
-        for (const i of order) acc[ids[i] * w + (e >>> 5)] &= ~(1 << (e & 31));
       }
     }
     yield* place(0);
   }
-  yield* loc(0);
+  /** The i-th order, or undefined when there are at most i. */
+  at(i: number): number[] | undefined {
+    while (!this.done && this.orders.length <= i) {
+      const nx = this.gen.next();
+      if (nx.done) this.done = true;
+      else this.orders.push(nx.value);
+    }
+    return this.orders[i];
+  }
+}
+
+/**
+ * All co relations: per location, every strict total order of its writes containing base, combined across
+ * locations (their cross product). Generated lazily, so a caller that stops early (a bound) never pays for
+ * the rest, however many orders there are; each location's orders are enumerated once.
+ */
+export function* coOrders(n: number, events: Event[], W: EventSet, base: Relation): Generator<Relation> {
+  const groups = locGroups(events, W, base);
+  const lists = groups.map((g) => new LazyOrders(g));
+  if (lists.some((l) => l.at(0) === undefined)) return;
+  const w = (n + 31) >>> 5;
+  const idx = new Array<number>(groups.length).fill(0);
+  for (;;) {
+    const r = new Relation(n);
+    const d = r.data;
+    for (let l = 0; l < groups.length; l++) {
+      const order = lists[l].at(idx[l])!;
+      const ids = groups[l].ids;
+      for (let i = 0; i < order.length; i++) {
+        const row = ids[order[i]] * w;
+        for (let j = i + 1; j < order.length; j++) {
+          const e = ids[order[j]];
+          d[row + (e >>> 5)] |= 1 << (e & 31);
+        }
+      }
+    }
+    yield r;
+    let l = 0;
+    while (l < groups.length) {
+      idx[l]++;
+      if (lists[l].at(idx[l]) !== undefined) break;
+      idx[l] = 0;
+      l++;
+    }
+    if (l === groups.length) return;
+  }
 }
 
 function coGeneration(extra: NativeInstr[]): NativeInstr[] {

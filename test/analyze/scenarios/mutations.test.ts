@@ -19,6 +19,11 @@ describe('mutation patches of the 6.12 virtio core', () => {
         expect(f!.introducedBy?.index).toBe(1);
         expect(f!.witness?.trace.length).toBeGreaterThan(0);
         expect(f!.witness?.litmus).toMatch(/^C /);
+        for (const inst of m.instances ?? []) {
+          const g = review.findings.find((x) => x.scenario === m.scenario && x.status === 'introduced' && x.instance.startsWith(inst));
+          expect(g, `${inst}: ${JSON.stringify(review.findings.map((x) => [x.instance, x.status]))}`).toBeDefined();
+          expect(g!.witness?.trace.length).toBeGreaterThan(0);
+        }
       });
     }
   }

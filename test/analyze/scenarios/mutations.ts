@@ -14,6 +14,8 @@ export interface Mutation extends PatchSpec {
   pending?: string;
   /** Also check it on the 6.1 core (the edit applies there unchanged). */
   also61?: boolean;
+  /** Instances (label prefixes) that must each report it as introduced. */
+  instances?: string[];
 }
 
 export const MUTATIONS: Mutation[] = [
@@ -116,6 +118,7 @@ export const MUTATIONS: Mutation[] = [
     scenario: 'ring-protocol',
     subject: 'virtio_ring: drop the write barrier before publishing avail->idx',
     also61: true,
+    instances: ['avail publication'],
     body: 'x86 does not reorder stores.',
     edits: [
       {
@@ -141,6 +144,7 @@ export const MUTATIONS: Mutation[] = [
     scenario: 'notification-suppression',
     subject: 'virtio_ring: drop the full barrier in the split kick decision',
     also61: true,
+    instances: ['VRING_USED_F_NO_NOTIFY', 'avail event index'],
     body: 'A write barrier is cheaper.',
     edits: [
       {

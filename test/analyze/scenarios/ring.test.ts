@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeLowerer } from '../../../src/analyze/scenarios/lowering.js';
 import { scenarioById } from '../../../src/analyze/scenarios/index.js';
-import { prepare } from '../../../src/analyze/scenarios/run.js';
+import { DEFAULT_BOUNDS, prepare } from '../../../src/analyze/scenarios/run.js';
+import { runLitmus } from '../../../src/analyze/scenarios/sim-adapter.js';
 import { kernel } from './helpers.js';
 
 /** Index of the first line of a thread's litmus text matching `re` (-1 when none). */
@@ -64,3 +65,31 @@ for (const version of ['6.12', '6.1'] as const) {
     });
   });
 }
+
+/**
+ * A "holds" must not be vacuous: in the same lowered test the driver really publishes the buffer
+ * (the device can see the new index) and, for the kick side, really may skip the kick.
+ */
+describe('ring scenarios on 6.12 are not vacuous', () => {
+  const reachable: [string, number, string[]][] = [
+    ['ring-protocol', 0, ['1:rdev_idx=1 /\\ 1:rdev_head=0 /\\ 1:rdev_len=4']],
+    ['notification-suppression', 0, ['1:rdev_idx=1', '0:rkick=0', '0:rkick=1']],
+    ['notification-suppression', 1, ['1:rdev_idx=1', '0:rkick=0', '0:rkick=1']],
+  ];
+  for (const [id, i, conds] of reachable) {
+    it(`${id} instance ${i}: ${conds.join(', ')} reachable`, async () => {
+      const k = await kernel('6.12');
+      const lw = await makeLowerer(k.base, (p) => k.tree.read(p));
+      const sc = scenarioById(id)!;
+      const p = prepare(sc, sc.choices(true)[i], lw);
+      expect(p.error).toBeUndefined();
+      for (const cond of conds) {
+        const text = p.litmus!.text.replace(/^exists .*$/m, `exists (${cond})`);
+        expect(text).toContain(`exists (${cond})`);
+        const r = await runLitmus(text, 'reach.litmus', k.tree.memoryModelDir, DEFAULT_BOUNDS);
+        expect(r.inconclusive, cond).toBeUndefined();
+        expect(r.positive, cond).toBeGreaterThan(0);
+      }
+    });
+  }
+});
