@@ -1,6 +1,6 @@
 // Scenario 4: virtio_break_device() vs vring_interrupt(): accesses to vq->broken must be ordered or marked (no data race).
 import { STATE_LIVE } from '../env/driver.js';
-import { Composer, driverModel, envCallees, envConfig, envConstants, transportModel } from './compose.js';
+import { Composer, envCallees, envModels } from './compose.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
 export const breakVsIrq: Scenario = {
@@ -16,11 +16,8 @@ export const breakVsIrq: Scenario = {
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;
     const c = new Composer(lower);
-    const drv = driverModel(env.driver);
-    const t = transportModel(env.transport);
+    const { drv, t, constants, config } = envModels(env);
     const callees = envCallees(c, env, { vq: drv.vqCallback });
-    const constants = envConstants(env);
-    const config = envConfig(env);
     c.init[lower.loc('vq->split.vring.used->idx')] = 1;
     c.init[lower.loc('vq->last_used_idx')] = 0;
     c.init[lower.loc('vq->broken')] = env.harden ? 1 : 0;

@@ -105,6 +105,17 @@ export function envCallees(
 }
 
 /** Field values the environment fixes: which transport ops exist, split ring without event index, one vq. */
+/** The driver, device and transport models an instance names, with the lowering settings they imply. */
+export function envModels(env: EnvChoice) {
+  return {
+    drv: driverModel(env.driver),
+    dev: deviceModel(env.device),
+    t: transportModel(env.transport),
+    constants: envConstants(env),
+    config: envConfig(env),
+  };
+}
+
 export function envConstants(env: EnvChoice, extra: Record<string, number> = {}): Record<string, number> {
   return {
     'vq->packed_ring': 0,

@@ -1,7 +1,7 @@
 // Scenario 5: the device sees DRIVER_OK only after the driver's setup, and its first interrupt is not lost.
 import { STATE_UNSET } from '../env/driver.js';
 import { STATUS } from '../env/transport.js';
-import { Composer, deviceModel, driverModel, envCallees, envConfig, envConstants, transportModel } from './compose.js';
+import { Composer, envCallees, envModels } from './compose.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
 export const deviceReadyOrdering: Scenario = {
@@ -18,12 +18,8 @@ export const deviceReadyOrdering: Scenario = {
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;
     const c = new Composer(lower);
-    const drv = driverModel(env.driver);
-    const dev = deviceModel(env.device);
-    const t = transportModel(env.transport);
+    const { drv, dev, t, constants, config } = envModels(env);
     const callees = envCallees(c, env, { vq: drv.vqCallback });
-    const constants = envConstants(env);
-    const config = envConfig(env);
     const assumeMarked = ['vq->broken'];
     c.assume(drv.description);
     for (const a of dev.assumptions) c.assume(a);

@@ -1,6 +1,6 @@
 // Scenario 1: driver setup between find_vqs and virtio_device_ready must be visible to any vq callback.
 import { STATE_UNSET } from '../env/driver.js';
-import { Composer, deviceModel, driverModel, envCallees, envConfig, envConstants, transportModel } from './compose.js';
+import { Composer, envCallees, envModels } from './compose.js';
 import { joinSnippets } from '../env/types.js';
 import type { LLine } from './litmus-builder.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
@@ -25,17 +25,13 @@ export const probeVsVringIrq: Scenario = {
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;
     const c = new Composer(lower);
-    const drv = driverModel(env.driver);
-    const dev = deviceModel(env.device);
-    const t = transportModel(env.transport);
+    const { drv, dev, t, constants, config } = envModels(env);
     // Against a malicious device the callback also drains the used ring with the real
     // virtqueue_get_buf_ctx_split(), as virtscsi_vq_done() does, so the witness shows what the
     // fabricated index leads to.
     let drain: (() => LLine[]) | undefined;
     const vqCallback = env.device === 'malicious' ? (reg: string) => joinSnippets(drv.vqCallback(reg), { lines: drain!(), locs: {} }) : drv.vqCallback;
     const callees = envCallees(c, env, { vq: vqCallback });
-    const constants = envConstants(env);
-    const config = envConfig(env);
     const assumeMarked = ['vq->broken'];
     drain = () =>
       c.call({

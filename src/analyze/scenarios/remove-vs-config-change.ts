@@ -1,6 +1,6 @@
 // Scenario 3: config_changed never runs while the driver is being removed (or is not ready).
 import { STATE_LIVE, STATE_UNSET } from '../env/driver.js';
-import { Composer, driverModel, envCallees, envConfig, envConstants, transportModel } from './compose.js';
+import { Composer, envCallees, envModels } from './compose.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
 export const removeVsConfigChange: Scenario = {
@@ -16,10 +16,7 @@ export const removeVsConfigChange: Scenario = {
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;
     const c = new Composer(lower);
-    const drv = driverModel(env.driver);
-    const t = transportModel(env.transport);
-    const constants = envConstants(env);
-    const config = envConfig(env);
+    const { drv, t, constants, config } = envModels(env);
     const assumeMarked = ['vq->broken'];
     const callees = envCallees(c, env, { config: drv.configChanged });
     // drv->remove: the driver resets the device (core) and frees its state.

@@ -1,6 +1,6 @@
 // Scenario 2: after virtio_reset_device() returns no callback is running or will run, so teardown is safe.
 import { STATE_LIVE, STATE_UNSET } from '../env/driver.js';
-import { Composer, deviceModel, driverModel, envCallees, envConfig, envConstants, transportModel } from './compose.js';
+import { Composer, envCallees, envModels } from './compose.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
 export const resetVsVringIrq: Scenario = {
@@ -16,12 +16,8 @@ export const resetVsVringIrq: Scenario = {
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;
     const c = new Composer(lower);
-    const drv = driverModel(env.driver);
-    const dev = deviceModel(env.device);
-    const t = transportModel(env.transport);
+    const { drv, dev, t, constants, config } = envModels(env);
     const callees = envCallees(c, env, { vq: drv.vqCallback });
-    const constants = envConstants(env);
-    const config = envConfig(env);
     const assumeMarked = ['vq->broken'];
     c.assume(drv.description);
     for (const a of dev.assumptions) c.assume(a);
