@@ -144,7 +144,15 @@ export function renderReview(r: Review, opts: TextOptions = {}): string {
   const still = by('still-present');
   const inc = by('inconclusive');
   const safe = by('safe');
-  const names = (fs: Finding[]) => [...new Set(fs.map((f) => `${f.scenarioNumber} (${f.scenarioTitle})`))].join(', ');
+  // Counts are per scenario instance, so each scenario lists the hardening settings it was found with.
+  const names = (fs: Finding[]) => {
+    const by = new Map<string, Set<string>>();
+    for (const f of fs) {
+      const key = `${f.scenarioNumber} (${f.scenarioTitle}`;
+      by.set(key, (by.get(key) ?? new Set()).add(`hardening ${f.harden ? 'on' : 'off'}`));
+    }
+    return [...by].map(([k, hs]) => `${k}: ${[...hs].join(', ')})`).join(', ');
+  };
   const summary: string[] = [];
   summary.push(intro.length ? `${plural(intro.length, 'race')} introduced: scenario ${names(intro)}.` : 'No race introduced.');
   if (fixed.length) summary.push(`${plural(fixed.length, 'race')} fixed: scenario ${names(fixed)}.`);
