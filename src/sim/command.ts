@@ -1,4 +1,5 @@
 // `ringside litmus [options] FILE…`: runs C litmus tests under the kernel's memory model and prints herd7-style results.
+import './vm-tuning.js';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
