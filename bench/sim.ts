@@ -11,7 +11,7 @@ import { benchChain } from '../test/sim/suite/rcu-chain.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = 5;
-const CLI_RUNS = 3;
+const CLI_RUNS = 7;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -34,22 +34,50 @@ function timeTest(text: string, file: string, model: Model): { medianMs: number;
   return { medianMs: round(median(times)), result: result! };
 }
 
-/** One `ringside litmus` process over all files, start-up and model load included. */
-function timeCli(modelDir: string, files: string[]): { medianMs: number; runsMs: number[]; exitCode: number | null } {
-  const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+/** Builds dist/ once (tsc), so the whole-suite figure is for the built CLI users run, not tsx. */
+let built = false;
+function buildCli(): void {
+  if (built) return;
+  const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`npm run build (tsc) failed:\n${r.stdout}${r.stderr}`);
+  built = true;
+}
+
+/** Prints the child's own user/system CPU time at exit (spawnSync reports none), on a line of its own. */
+const CPU_HOOK = `data:text/javascript,${encodeURIComponent("process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu-usage '+u.user+' '+u.system+'\\n')})")}`;
+
+/** One built `ringside litmus` process over all files, start-up and model load included: CLI_RUNS runs. */
+function timeCli(modelDir: string, files: string[]): { medianMs: number; runsMs: number[]; medianUserMs: number; medianSysMs: number; exitCode: number | null } {
+  buildCli();
   const runs: number[] = [];
+  const users: number[] = [];
+  const syss: number[] = [];
   let exitCode: number | null = null;
   for (let i = 0; i < CLI_RUNS; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [tsx, join(repoRoot, 'src', 'cli.ts'), 'litmus', '--model', modelDir, ...files], {
+    const r = spawnSync(process.execPath, [`--import=${CPU_HOOK}`, join(repoRoot, 'dist', 'cli.js'), 'litmus', '--model', modelDir, ...files], {
       cwd: repoRoot,
       encoding: 'utf8',
       maxBuffer: 64 << 20,
     });
     runs.push(round(performance.now() - t0));
+    const m = /cpu-usage (\d+) (\d+)/.exec(r.stderr ?? '');
+    if (m) {
+      users.push(Number(m[1]) / 1000);
+      syss.push(Number(m[2]) / 1000);
+    }
     exitCode = r.status;
   }
-  return { medianMs: round(median(runs)), runsMs: runs, exitCode };
+  return {
+    medianMs: round(median(runs)),
+    runsMs: runs,
+    medianUserMs: users.length ? round(median(users)) : NaN,
+    medianSysMs: syss.length ? round(median(syss)) : NaN,
+    exitCode,
+  };
 }
 
 export default async function run(emit: (record: object) => void): Promise<void> {
@@ -100,7 +128,17 @@ export default async function run(emit: (record: object) => void): Promise<void>
       }
     }
     const cli = timeCli(modelDir, files);
-    emit({ bench: 'sim', suite, wholeSuiteCli: true, tests: files.length, medianMs: cli.medianMs, runsMs: cli.runsMs, exitCode: cli.exitCode });
+    emit({
+      bench: 'sim',
+      suite,
+      wholeSuiteCli: 'node dist/cli.js litmus (built by this bench)',
+      tests: files.length,
+      medianMs: cli.medianMs,
+      medianUserMs: cli.medianUserMs,
+      medianSysMs: cli.medianSysMs,
+      runsMs: cli.runsMs,
+      exitCode: cli.exitCode,
+    });
     summary[suite] = {
       tests: files.length,
       modelLoadMs: loadMs,
@@ -109,6 +147,7 @@ export default async function run(emit: (record: object) => void): Promise<void>
       consistent,
       consistentRatio: candidates ? round(consistent / candidates) : 0,
       wholeSuiteCliMedianMs: cli.medianMs,
+      wholeSuiteCliMedianUserMs: cli.medianUserMs,
       mismatches,
     };
   }

@@ -3,7 +3,6 @@ import './vm-tuning.js';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { ensureKernelSource, KernelSourceError } from '../analyze/kernel-source.js';
 import { LitmusSyntaxError, type LitmusTest } from './litmus/ast.js';
 import { parseLitmus } from './litmus/parser.js';
 import { TestError } from './explore.js';
@@ -71,7 +70,16 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
 
 /** --model is a tools/memory-model directory or a kernel tree holding one. */
 export async function resolveModelDir(arg: string | undefined): Promise<string> {
-  if (arg === undefined) return join(await ensureKernelSource('6.12'), 'tools', 'memory-model');
+  if (arg === undefined) {
+    // loaded only when needed: with --model, start-up does not pay for it (it pulls in child_process)
+    const { ensureKernelSource, KernelSourceError } = await import('../analyze/kernel-source.js');
+    try {
+      return join(await ensureKernelSource('6.12'), 'tools', 'memory-model');
+    } catch (e) {
+      if (e instanceof KernelSourceError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   if (!existsSync(arg) || !statSync(arg).isDirectory()) throw new UsageError(`--model ${arg}: no such directory`);
   if (existsSync(join(arg, 'linux-kernel.cfg')) || existsSync(join(arg, 'linux-kernel.cat'))) return arg;
   const sub = join(arg, 'tools', 'memory-model');
@@ -196,9 +204,7 @@ export function litmusCommand(program: Command): void {
         process.exitCode = await run(files, flags);
       } catch (e) {
         if (e instanceof UsageError) {
-          process.stderr.write(`ringside litmus: ${e.message}\n`);
-          process.exitCode = 2;
-        } else if (e instanceof KernelSourceError) {
+          // also a missing or unusable kernel source for the default --model (see resolveModelDir)
           process.stderr.write(`ringside litmus: ${e.message}\n`);
           process.exitCode = 2;
         } else throw e;

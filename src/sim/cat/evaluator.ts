@@ -34,6 +34,8 @@
  *   - A sequence r1 ; r2 ; … stops as soon as the accumulated relation is empty (later operands are not
  *     evaluated), [S] operands restrict rows/columns instead of composing, and & and \ stop on an empty left
  *     operand; | accumulates into one copy. These skip only work that cannot change a result.
+ *   - Executions of one skeleton are judged by one reused context (Ctx.for), incrementally as for branches,
+ *     with rf and the other native dynamic slots as the roots that change (judgeFresh: without reuse).
  * judgeReference evaluates without the cache and without incrementality; tests compare the two.
  */
 import type { Execution, Judgement } from '../execution.js';
@@ -98,6 +100,10 @@ export interface Plan {
   vdeps: number[][];
   /** Values of static slots for the most recent skeleton. */
   cache?: SkeletonCache;
+  /** Slots computed natively from rf or event values: recomputed for each execution a reused context judges. */
+  roots: number[];
+  /** The context that judged the latest execution of the cached skeleton, reused for the next one (see Ctx.for). */
+  live?: Ctx;
 }
 
 /** Resolves an `include`: a parsed file, natively provided instructions, or undefined when not found. */
@@ -162,6 +168,7 @@ class Compiler {
       isStatic: new Uint8Array(this.slots.length),
       varying: new Uint8Array(this.slots.length),
       vdeps: [],
+      roots: [],
     };
     this.computeFlags(plan);
     return plan;
@@ -780,7 +787,8 @@ class Compiler {
     for (let s = 0; s < n; s++) {
       const def = plan.slots[s];
       let dyn = def.withBound || def.dynamic ? 1 : 0;
-      let vary = def.withBound ? 1 : 0;
+      // every dynamic slot may change between executions of one skeleton (a reused context revalidates it)
+      let vary = def.withBound || def.dynamic ? 1 : 0;
       for (const d of def.deps) {
         dyn |= dynamic[d];
         vary |= varying[d];
@@ -797,6 +805,7 @@ class Compiler {
       plan.varying[s] = varying[s];
     }
     plan.vdeps = plan.slots.map((def) => def.deps.filter((d) => varying[d]));
+    plan.roots = plan.slots.flatMap((def, s) => (def.dynamic && !def.withBound ? [s] : []));
   }
 }
 
@@ -880,10 +889,16 @@ export class Ctx implements NativeCtx {
   scratch = false;
   /** Reference mode (tests): forget every varying value at each branch instead of revalidating. */
   reference = false;
+  /** A judgement of this context's current execution is being generated (the context cannot be reused). */
+  busy = false;
+  /** The last judgement yielded, still reading this context live (detached before the context moves on). */
+  lastJudgement?: LiveJudgement;
+  /** With-bound values of the previous execution (see moveTo). */
+  private prevWith?: Map<number, Value>;
 
   constructor(
     readonly plan: Plan,
-    readonly exec: Execution,
+    public exec: Execution,
     readonly cache?: SkeletonCache,
     from?: Ctx,
   ) {
@@ -903,11 +918,46 @@ export class Ctx implements NativeCtx {
     }
   }
 
-  /** A context for exec, reusing the plan's skeleton cache when exec has the same skeleton. */
+  /**
+   * A context for exec, reusing the plan's skeleton cache when exec has the same skeleton. Executions of one
+   * skeleton (one per rf choice) are judged by one context, incrementally: moving to the next execution is like
+   * moving to a new branch, with rf and the other natively computed dynamic slots as the changed roots, so a
+   * slot is recomputed only when something it read has changed (e.g. rfi is often the same for consecutive rf
+   * choices, and with it carry-dep, addr, data, ctrl, dep). Not while a previous judging is still in progress.
+   */
   static for(plan: Plan, exec: Execution): Ctx {
     let cache = plan.cache;
-    if (!cache || !sameSkeleton(cache.exec, exec)) plan.cache = cache = { exec, vals: new Array(plan.slots.length) };
-    return new Ctx(plan, exec, cache);
+    if (!cache || !sameSkeleton(cache.exec, exec)) {
+      plan.cache = cache = { exec, vals: new Array(plan.slots.length) };
+      plan.live = undefined;
+    }
+    const live = plan.live;
+    if (live && !live.busy && live.cache === cache && live.exec.events.length === exec.events.length) {
+      live.moveTo(exec);
+      live.busy = true;
+      return live;
+    }
+    const ctx = new Ctx(plan, exec, cache);
+    ctx.busy = true;
+    plan.live = ctx;
+    return ctx;
+  }
+
+  /** Start judging another execution of the same skeleton: a new epoch in which the dynamic roots are stale. */
+  private moveTo(exec: Execution): void {
+    this.lastJudgement?.detach();
+    this.lastJudgement = undefined;
+    this.exec = exec;
+    this.epoch++;
+    for (const r of this.plan.roots) this.used[r] = undefined;
+    // with-bound names have no value until their `with` is reached for this execution; the previous value is
+    // kept aside only to tell whether the next assignment changes anything
+    const slots = this.plan.slots;
+    for (let s = 0; s < slots.length; s++)
+      if (slots[s].withBound && this.vals[s] !== undefined) {
+        (this.prevWith ??= new Map()).set(s, this.vals[s]!);
+        this.vals[s] = undefined;
+      }
   }
 
   get(slot: number): Value {
@@ -918,8 +968,14 @@ export class Ctx implements NativeCtx {
 
   /** Assign a with-bound slot for a new branch. */
   assign(slot: number, v: Value): void {
+    let old = this.vals[slot];
+    if (old === undefined && this.prevWith?.has(slot)) {
+      old = this.prevWith.get(slot);
+      this.prevWith.delete(slot);
+    }
     this.vals[slot] = v;
-    this.ver[slot]++;
+    // an equal value (e.g. the same co as for the previous execution) keeps what depends on it valid
+    if (old === undefined || this.reference || !valueEquals(old, v)) this.ver[slot]++;
     this.seen[slot] = ++this.epoch;
     if (this.reference) {
       const { varying, slots } = this.plan;
@@ -1102,7 +1158,7 @@ function* run(ctx: Ctx, pc: number, flags: string[]): Generator<LiveJudgement> {
       if (ins.kind === 'flag') {
         if (ok) flags = [...flags, ins.name];
       } else if (!ok) {
-        yield new LiveJudgement(ctx, false, ins.name, flags);
+        yield (ctx.lastJudgement = new LiveJudgement(ctx, false, ins.name, flags));
         return;
       }
     } else {
@@ -1119,7 +1175,7 @@ function* run(ctx: Ctx, pc: number, flags: string[]): Generator<LiveJudgement> {
       return;
     }
   }
-  yield new LiveJudgement(ctx, true, undefined, flags);
+  yield (ctx.lastJudgement = new LiveJudgement(ctx, true, undefined, flags));
 }
 
 /** Evaluation errors become ModelError (one line, naming the place in the model). */
@@ -1134,7 +1190,33 @@ function* guarded(gen: Generator<LiveJudgement>): Generator<Judgement> {
 
 /** Judge one execution: one Judgement per `with … from` branch, generated lazily. */
 export function judgePlan(plan: Plan, exec: Execution): Iterable<Judgement> {
-  return { [Symbol.iterator]: () => guarded(run(Ctx.for(plan, exec), 0, [])) };
+  return { [Symbol.iterator]: () => guarded(judging(plan, Ctx.for(plan, exec))) };
+}
+
+/** Like judge, but in a fresh context (skeleton cache kept, no context reused across executions): for tests. */
+export function judgeFresh(model: Model, exec: Execution): Iterable<Judgement> {
+  return {
+    [Symbol.iterator]: () => {
+      const plan = model.plan;
+      plan.live = undefined;
+      const ctx = Ctx.for(plan, exec);
+      plan.live = undefined;
+      return guarded(judging(plan, ctx));
+    },
+  };
+}
+
+/** Runs the model on a context, which stays busy (not reusable) until its judgements are all generated. */
+function* judging(plan: Plan, ctx: Ctx): Generator<LiveJudgement> {
+  let ok = false;
+  try {
+    yield* run(ctx, 0, []);
+    ok = true;
+  } finally {
+    ctx.busy = false;
+    // after an error, or when the consumer stopped early, the context may hold half-computed values
+    if (!ok && plan.live === ctx) plan.live = undefined;
+  }
 }
 
 /** Like judge, but recomputing every branch from scratch, with no skeleton cache: the reference for tests. */

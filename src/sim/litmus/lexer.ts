@@ -52,14 +52,22 @@ export class Lexer {
     this.adv(startOffset);
   }
   private adv(k: number): void {
+    this.advTo(this.i + k);
+  }
+  /** Moves to offset j, counting lines and columns on the way (one call per token or comment, not per character). */
+  private advTo(j: number): void {
     const text = this.text;
-    for (let j = 0; j < k; j++) {
-      if (text[this.i] === '\n') {
-        this.line++;
-        this.col = 1;
-      } else this.col++;
-      this.i++;
+    let line = this.line,
+      col = this.col;
+    for (let i = this.i; i < j; i++) {
+      if (text.charCodeAt(i) === 10) {
+        line++;
+        col = 1;
+      } else col++;
     }
+    this.line = line;
+    this.col = col;
+    this.i = j;
   }
   next(): Token {
     const text = this.text;
@@ -68,29 +76,36 @@ export class Lexer {
       const i = this.i;
       const c = text[i];
       if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f') {
-        this.adv(1);
+        let j = i + 1;
+        for (; j < n; j++) {
+          const d = text.charCodeAt(j);
+          if (d !== 32 && d !== 9 && d !== 13 && d !== 10 && d !== 12) break;
+        }
+        this.advTo(j);
         continue;
       }
       const pos = { line: this.line, col: this.col };
       // OCaml-style comments nest, as in herd.
       if (this.ocamlComments && c === '(' && text[i + 1] === '*') {
         let depth = 0;
-        while (this.i < n) {
-          const j = this.i;
+        let j = i;
+        while (j < n) {
           if (text[j] === '(' && text[j + 1] === '*') {
             depth++;
-            this.adv(2);
+            j += 2;
           } else if (text[j] === '*' && text[j + 1] === ')') {
             depth--;
-            this.adv(2);
+            j += 2;
             if (depth === 0) break;
-          } else this.adv(1);
+          } else j++;
         }
+        this.advTo(Math.min(j, n));
         if (depth !== 0) throw new LitmusSyntaxError(this.file, pos, 'unterminated (* comment');
         continue;
       }
       if (c === '/' && text[i + 1] === '/') {
-        while (this.i < n && text[this.i] !== '\n') this.adv(1);
+        const end = text.indexOf('\n', i);
+        this.advTo(end < 0 ? n : end);
         continue;
       }
       if (c === '/' && text[i + 1] === '*') {

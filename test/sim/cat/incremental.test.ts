@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { judgeReference } from '../../../src/sim/cat/evaluator.js';
+import { judgeFresh, judgeReference } from '../../../src/sim/cat/evaluator.js';
 import type { Execution, Judgement } from '../../../src/sim/execution.js';
-import { explore } from '../../../src/sim/explore.js';
+import { explore, type Exploration, type JudgeFn } from '../../../src/sim/explore.js';
 import { parseLitmus } from '../../../src/sim/index.js';
 import { judge, loadModel, type Model } from '../../../src/sim/model.js';
 import { Relation } from '../../../src/sim/relation.js';
@@ -92,5 +92,58 @@ describe.each(['6.12', '6.1'] as const)('incremental evaluation equals from-scra
     const [fast, ref] = both(m, exec);
     expect(fast.length).toBe(6 * 6 * 2);
     expect(fast).toEqual(ref);
+  });
+});
+
+/** Everything an exploration reports, with the kept executions' judgements looked up after it ended. */
+function describeExploration(ex: Exploration): string {
+  const { timeMs: _t, ...result } = ex.result;
+  const kept = [ex.witness, ex.forbidden, ex.sample, ...ex.flagged.values()].map((k) =>
+    k ? `${k.consistent} ${[...k.state].join(',')} ${describeJudgement(k.judgement)}` : '-',
+  );
+  return JSON.stringify(result) + '\n' + kept.join('\n');
+}
+
+describe.each(['6.12', '6.1'] as const)('reusing one context across the executions of a skeleton changes nothing (%s)', (v) => {
+  it('on every upstream litmus test: results and kept judgements with and without reuse', async () => {
+    const dir = await modelDir(v);
+    const m = await loadModel(dir);
+    let judgedWithReuse = 0;
+    for (const f of listLitmus(dir)) {
+      const test = parseLitmus(readFileSync(join(litmusDir(dir), f), 'utf8'), f);
+      const reused = explore(test, m, ((mm, e) => {
+        judgedWithReuse++;
+        return judge(mm as Model, e);
+      }) as JudgeFn);
+      const fresh = explore(test, m, ((mm, e) => judgeFresh(mm as Model, e)) as JudgeFn);
+      expect(describeExploration(reused), f).toEqual(describeExploration(fresh));
+    }
+    expect(judgedWithReuse).toBeGreaterThan(100);
+  });
+
+  it('when judgements of several executions are generated interleaved (no context is shared then)', async () => {
+    const dir = await modelDir(v);
+    const m = await loadModel(dir);
+    const execs: Execution[] = [];
+    const f = 'MP+polocks.litmus';
+    explore(parseLitmus(readFileSync(join(litmusDir(dir), f), 'utf8'), f), m, (mm, e) => {
+      execs.push(e);
+      return judge(mm as Model, e);
+    });
+    expect(execs.length).toBeGreaterThan(2);
+    // start every iterator first, then advance them round-robin: each must see its own execution
+    const its = execs.map((e) => judge(m, e)[Symbol.iterator]());
+    const got: string[][] = execs.map(() => []);
+    for (let live = true; live; ) {
+      live = false;
+      its.forEach((it, i) => {
+        const nx = it.next();
+        if (!nx.done) {
+          live = true;
+          got[i].push(describeJudgement(nx.value));
+        }
+      });
+    }
+    got.forEach((g, i) => expect(g).toEqual([...judgeReference(m, execs[i])].map(describeJudgement)));
   });
 });
