@@ -401,7 +401,7 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
       }
       return 0;
     })
-    .map((vs) => vs.map((v, i) => `${rlocKey(shown[i])}=${showValue(v)};`).join(' '));
+    .map((vs) => vs.map((v, i) => `${showRLoc(shown[i])}=${showValue(v)};`).join(' '));
 
   const ok = quant === 'exists' ? positive > 0 : quant === '~exists' ? positive === 0 : negative === 0;
   const observation: Observation = positive === 0 ? 'Never' : negative === 0 ? 'Always' : 'Sometimes';
@@ -551,8 +551,9 @@ function isLockTag(t: string): boolean {
 
 // ---------------------------------------------------------------- condition text (herd's printer)
 
+/** As herd7 (7.58) prints them in States and Condition lines: registers `0:r0`, memory `[x]`. */
 function showRLoc(l: RLoc): string {
-  return l.k === 'reg' ? `${l.thread}:${l.name}` : l.name;
+  return l.k === 'reg' ? `${l.thread}:${l.name}` : `[${l.name}]`;
 }
 
 type Level = 'top' | 'and' | 'or' | 'implies';

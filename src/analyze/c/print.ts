@@ -23,19 +23,54 @@ const PREC: Record<string, number> = {
   '%': 10,
 };
 
-export function printExpr(e: LExpr, outer = 0): string {
+const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=']);
+const num = (v: number): LExpr => ({ k: 'const', v });
+
+/** A 0/1 truth value of `e`: comparisons already are one. */
+function truth(e0: LExpr): LExpr {
+  const e = herdForm(e0);
+  return e.k === 'bin' && COMPARISONS.has(e.op) ? e : { k: 'bin', op: '!=', l: e, r: num(0) };
+}
+
+/**
+ * Rewrites the operators herd7's C lexer lacks (it has no unary `!`, `~` or `-` except in constants,
+ * and no `&&`, `||`, `%`, `<<`, `>>`) into ones it has, with the same value on the lowered
+ * (side-effect-free) expressions, so emitted tests run under herd7 unchanged. Shifts and `%` by
+ * constants keep their value for the non-negative operands the virtio core computes with (indexes,
+ * flags); with any other operand they are printed as they are.
+ */
+function herdForm(e: LExpr): LExpr {
+  if (e.k === 'un') {
+    if (e.op === '!') return { k: 'bin', op: '==', l: e.e, r: num(0) };
+    if (e.op === '-') return e.e.k === 'const' ? num(-e.e.v) : { k: 'bin', op: '-', l: num(0), r: e.e };
+    return { k: 'bin', op: '^', l: e.e, r: num(-1) };
+  }
+  if (e.k === 'bin') {
+    if (e.op === '&&' || e.op === '||') return { k: 'bin', op: e.op === '&&' ? '&' : '|', l: truth(e.l), r: truth(e.r) };
+    const c = e.r.k === 'const' ? e.r.v : undefined;
+    const pow2 = c !== undefined && c > 0 && (c & (c - 1)) === 0;
+    if (e.op === '<<' && c !== undefined && c >= 0 && c < 31) return { k: 'bin', op: '*', l: e.l, r: num(2 ** c) };
+    if (e.op === '>>' && c !== undefined && c >= 0 && c < 31) return { k: 'bin', op: '/', l: e.l, r: num(2 ** c) };
+    if (e.op === '%' && pow2) return { k: 'bin', op: '&', l: e.l, r: num(c - 1) };
+  }
+  return e;
+}
+
+export function printExpr(e0: LExpr, outer = 0): string {
+  const e = herdForm(e0);
   switch (e.k) {
     case 'const':
       return String(e.v);
     case 'reg':
       return e.name;
-    case 'un': {
-      const inner = printExpr(e.e, 11);
-      return `${e.op}${inner}`;
-    }
+    case 'un':
+      return `${e.op}${printExpr(e.e, 11)}`; // not reached: herdForm rewrites every unary operator
     case 'bin': {
       const p = PREC[e.op] ?? 0;
-      const s = `${printExpr(e.l, p)} ${e.op} ${printExpr(e.r, p + 1)}`;
+      // herd7's grammar puts every comparison at one non-associative level: a comparison inside
+      // another is always parenthesised (C would not need it for `a < b == c`).
+      const inner = COMPARISONS.has(e.op) ? 8 : p;
+      const s = `${printExpr(e.l, inner)} ${e.op} ${printExpr(e.r, COMPARISONS.has(e.op) ? 8 : p + 1)}`;
       return p < outer || (outer > 0 && p === 0) ? `(${s})` : s;
     }
   }

@@ -265,7 +265,7 @@ describe('lowering kernel idioms', () => {
       '\tr1 = 0;',
       '}',
       'r2 = READ_ONCE(*vq_broken);',
-      'if (!r2) {',
+      'if (r2 == 0) {',
       '\tsmp_wmb();',
       '}',
     ]);
@@ -302,7 +302,7 @@ describe('lowering kernel idioms', () => {
     expect(low.unsupported).toEqual([]);
     expect(text.split('\n')).toEqual([
       'r0 = READ_ONCE(*vq_flags);',
-      'if (r0 == 1 || r0 == 2) {',
+      'if (r0 == 1 | r0 == 2) {',
       '\tr1 = 10;',
       '} else {',
       '\tif (r0 == 3) {',

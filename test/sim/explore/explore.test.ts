@@ -77,7 +77,7 @@ describe('exploration with a per-location SC judge of our own', () => {
       'br.litmus',
     );
     const { result } = explore(t, fakeModel, coherenceJudge, {}, true);
-    expect(result.states).toEqual(['y=3;', 'y=5;']);
+    expect(result.states).toEqual(['[y]=3;', '[y]=5;']);
     expect([result.positive, result.negative]).toEqual([1, 1]);
   });
 
@@ -87,7 +87,7 @@ describe('exploration with a per-location SC judge of our own', () => {
       'init.litmus',
     );
     const { result } = explore(t, fakeModel, coherenceJudge, {}, true);
-    expect([result.observation, result.states]).toEqual(['Always', ['0:r0=3; y=3;']]);
+    expect([result.observation, result.states]).toEqual(['Always', ['0:r0=3; [y]=3;']]);
   });
 
   it('drops candidates whose values depend on themselves (out of thin air)', () => {

@@ -89,7 +89,7 @@ describe('syntax', () => {
       { k: 'reg', thread: 1, name: 'r0' },
     ]);
     expect(t.filter?.k).toBe('or');
-    expect(conditionText(t)).toBe('exists (1:r0=1 /\\ (x=2 \\/ not (0:r1=x)) /\\ x=2)');
+    expect(conditionText(t)).toBe('exists (1:r0=1 /\\ ([x]=2 \\/ not (0:r1=x)) /\\ [x]=2)');
   });
   it('reads ~exists and forall', () => {
     const base = 'C t\n{}\nP0(int *x)\n{\n\tWRITE_ONCE(*x, 1);\n}\n';
