@@ -18,9 +18,7 @@ export const breakVsIrq: Scenario = {
     const c = new Composer(lower);
     const { drv, t, constants, config } = envModels(env);
     const callees = envCallees(c, env, { vq: drv.vqCallback });
-    c.init[lower.loc('vq->split.vring.used->idx')] = 1;
-    c.init[lower.loc('vq->last_used_idx')] = 0;
-    c.init[lower.loc('vq->broken')] = env.harden ? 1 : 0;
+    c.vqWithCompletedBuffer(env.harden);
     c.init[drv.stateLoc] = STATE_LIVE;
     c.locTypes[drv.stateLoc] = 'int';
     c.assume('the device went live through virtio_device_ready() on the same CPU, then that CPU breaks it (e.g. a surprise removal)');

@@ -18,6 +18,16 @@ export class Composer {
 
   constructor(readonly lower: CoreLowerer) {}
 
+  /**
+   * The vq state an interrupt scenario starts from: the device has completed a buffer (so
+   * more_used() is true), and vq->broken is what __vring_new_virtqueue() set for this hardening setting.
+   */
+  vqWithCompletedBuffer(harden: boolean): void {
+    this.init[this.lower.loc('vq->split.vring.used->idx')] = 1;
+    this.init[this.lower.loc('vq->last_used_idx')] = 0;
+    this.init[this.lower.loc('vq->broken')] = harden ? 1 : 0;
+  }
+
   /** A fresh register prefix for one lowered call. */
   prefix(): string {
     return `c${this.regCount++}_`;

@@ -23,9 +23,7 @@ export const deviceReadyOrdering: Scenario = {
     const assumeMarked = ['vq->broken'];
     c.assume(drv.description);
     for (const a of dev.assumptions) c.assume(a);
-    c.init[lower.loc('vq->split.vring.used->idx')] = 1;
-    c.init[lower.loc('vq->last_used_idx')] = 0;
-    c.init[lower.loc('vq->broken')] = env.harden ? 1 : 0;
+    c.vqWithCompletedBuffer(env.harden);
     c.init.dev_status = STATUS.ACKNOWLEDGE | STATUS.DRIVER | STATUS.FEATURES_OK;
     c.assume('the status register holds ACKNOWLEDGE|DRIVER|FEATURES_OK before virtio_device_ready(); set_status writes DRIVER_OK (4) for the device to test');
     const p0 = c.thread('probe: driver setup, then virtio_device_ready()', [

@@ -1,13 +1,9 @@
 // Scenario 7: the kick decision vs the device re-enabling notifications: a store-buffering shape that needs virtio_mb.
 import { ringDevice } from '../env/device.js';
 import { Composer, envCallees, envConfig, envConstants } from './compose.js';
+import { ADD_CONSTANTS, ADD_PARAMS, BUF_LEN, ONE_ENTRY_RING } from './split-ring.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, LowerRequest, Scenario } from './types.js';
 
-/** One buffer of one out descriptor, no context. */
-const ADD_PARAMS = { total_sg: 1, out_sgs: 1, in_sgs: 0 };
-const BUF_LEN = 4;
-/** Setup-time fields and the driver's own scatterlist: fixed for the scenario. */
-const ADD_CONSTANTS = { 'sg[0].length': BUF_LEN, 'vq->premapped': 0, 'vq->do_unmap': 0 };
 
 const RING_FIELDS = [
   'vq->split.vring.avail->idx',
@@ -38,7 +34,7 @@ export const notificationSuppression: Scenario = {
     const { env } = choice;
     const c: Composer = new Composer(lower);
     const callees = envCallees(c, env);
-    const constants = envConstants(env, { 'vq->indirect': 0, 'vq->split.vring.num': 1, 'vq->use_dma_api': 0, 'vq->weak_barriers': 1 });
+    const constants = envConstants(env, ONE_ENTRY_RING);
     const config = envConfig(env);
     if (choice.label.startsWith('used event')) return usedEvent(this, choice, c, lower, callees, constants, config);
     return kickSide(this, choice, c, lower, callees, constants, config, choice.label.startsWith('avail event'));

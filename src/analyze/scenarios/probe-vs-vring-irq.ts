@@ -1,6 +1,7 @@
 // Scenario 1: driver setup between find_vqs and virtio_device_ready must be visible to any vq callback.
 import { STATE_UNSET } from '../env/driver.js';
 import { Composer, envCallees, envModels } from './compose.js';
+import { ONE_ENTRY_RING } from './split-ring.js';
 import { joinSnippets } from '../env/types.js';
 import type { LLine } from './litmus-builder.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
@@ -37,7 +38,7 @@ export const probeVsVringIrq: Scenario = {
       c.call({
         fn: 'virtqueue_get_buf_ctx_split',
         callees,
-        constants: { ...constants, 'vq->split.vring.num': 1, 'vq->use_dma_api': 0, 'vq->weak_barriers': 1, 'vq->do_unmap': 0, 'vq->indirect': 0 },
+        constants: { ...constants, ...ONE_ENTRY_RING, 'vq->do_unmap': 0 },
         config,
         keepFields: DRAIN_FIELDS,
         ret: 'rbuf',
@@ -46,10 +47,7 @@ export const probeVsVringIrq: Scenario = {
     c.assume(drv.description);
     for (const a of dev.assumptions) c.assume(a);
     // The device has completed a buffer, so more_used() is true when the interrupt arrives.
-    c.init[lower.loc('vq->split.vring.used->idx')] = 1;
-    c.init[lower.loc('vq->last_used_idx')] = 0;
-    // __vring_new_virtqueue (called by find_vqs) sets vq->broken to the hardening setting.
-    c.init[lower.loc('vq->broken')] = env.harden ? 1 : 0;
+    c.vqWithCompletedBuffer(env.harden);
     Object.assign(c.init, dev.init);
     c.assume(`vq->broken starts ${env.harden ? 'true' : 'false'} as __vring_new_virtqueue sets it (find_vqs ran before this point)`);
     const probe = [

@@ -21,11 +21,9 @@ export const resetVsVringIrq: Scenario = {
     const assumeMarked = ['vq->broken'];
     c.assume(drv.description);
     for (const a of dev.assumptions) c.assume(a);
-    c.init[lower.loc('vq->split.vring.used->idx')] = 1;
-    c.init[lower.loc('vq->last_used_idx')] = 0;
     // The device goes live through the patched virtio_device_ready() on the same CPU first, so
     // whatever state a series adds is set the way the series sets it.
-    c.init[lower.loc('vq->broken')] = env.harden ? 1 : 0;
+    c.vqWithCompletedBuffer(env.harden);
     c.init[drv.stateLoc] = STATE_LIVE;
     c.assume('probe finished: the driver state is set up and virtio_device_ready() ran on the remove CPU before remove starts');
     c.assume('virtio_break_device() walks the device\'s vq list: one vq (list loop unrolled once)');

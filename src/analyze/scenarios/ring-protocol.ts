@@ -1,16 +1,12 @@
 // Scenario 6: avail/used ring publication (virtio_wmb before the index store, virtio_rmb after the index load) between driver and device.
 import { ringDevice } from '../env/device.js';
 import { Composer, envCallees, envConfig, envConstants } from './compose.js';
+import { ADD_CONSTANTS, ADD_PARAMS, BUF_LEN, ONE_ENTRY_RING } from './split-ring.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
 const STALE = 9;
 
 /** Ring fields the slice keeps: the rest of add/get_buf (DMA mapping, stats, debug) is dropped. */
-/** One buffer of one out descriptor, no context. */
-const ADD_PARAMS = { total_sg: 1, out_sgs: 1, in_sgs: 0 };
-const BUF_LEN = 4;
-/** Setup-time fields and the driver's own scatterlist: fixed for the scenario. */
-const ADD_CONSTANTS = { 'sg[0].length': BUF_LEN, 'vq->premapped': 0, 'vq->do_unmap': 0 };
 
 const RING_FIELDS = [
   'vq->split.vring.avail->idx',
@@ -56,7 +52,7 @@ export const ringProtocol: Scenario = {
     const { env } = choice;
     const c = new Composer(lower);
     const callees = envCallees(c, env);
-    const constants = envConstants(env, { 'vq->indirect': 0, 'vq->split.vring.num': 1, 'vq->use_dma_api': 0, 'vq->weak_barriers': 1 });
+    const constants = envConstants(env, ONE_ENTRY_RING);
     const config = envConfig(env);
     c.assume('split ring of one entry, one buffer with one descriptor, no indirect descriptors, no DMA API; the slice keeps ring fields, barriers and the control flow they depend on');
     // The ring fields are device-shared memory the driver accesses with plain C; the protocol's

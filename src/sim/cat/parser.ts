@@ -156,14 +156,7 @@ class Parser {
         this.next();
         const cls = this.name().text;
         this.expectOp('[');
-        const args: Expr[] = [];
-        if (!this.isOp(']')) {
-          args.push(this.base());
-          while (this.isOp(',')) {
-            this.next();
-            args.push(this.base());
-          }
-        }
+        const args = this.listUntil(']', () => this.base());
         this.expectOp(']');
         return { k: 'instructions', cls, args, loc };
       }
@@ -221,15 +214,22 @@ class Parser {
     return this.name().text;
   }
 
-  private formals(): (string | null)[] {
-    const out: (string | null)[] = [];
-    if (this.isOp(')')) return out;
-    out.push(this.pat0());
+  /** Parses `, item` repeatedly after the items already read. */
+  private commaRest<T>(items: T[], item: () => T): T[] {
     while (this.isOp(',')) {
       this.next();
-      out.push(this.pat0());
+      items.push(item());
     }
-    return out;
+    return items;
+  }
+
+  /** `item, item, …` up to (not consuming) `close`; empty when `close` comes first. */
+  private listUntil<T>(close: string, item: () => T): T[] {
+    return this.isOp(close) ? [] : this.commaRest([item()], item);
+  }
+
+  private formals(): (string | null)[] {
+    return this.listUntil(')', () => this.pat0());
   }
 
   private binding(): Binding {
@@ -245,11 +245,7 @@ class Parser {
     if (this.isOp('_')) {
       this.next();
       if (this.isOp(',')) {
-        const names: (string | null)[] = [null];
-        while (this.isOp(',')) {
-          this.next();
-          names.push(this.pat0());
-        }
+        const names = this.commaRest<string | null>([null], () => this.pat0());
         this.expectOp('=');
         return { pat: { kind: 'tuple', names }, e: this.exp(), loc };
       }
@@ -263,11 +259,7 @@ class Parser {
       return { pat: { kind: 'one', name }, e: this.exp(), loc };
     }
     if (this.isOp(',')) {
-      const names: (string | null)[] = [name];
-      while (this.isOp(',')) {
-        this.next();
-        names.push(this.pat0());
-      }
+      const names = this.commaRest<string | null>([name], () => this.pat0());
       this.expectOp('=');
       return { pat: { kind: 'tuple', names }, e: this.exp(), loc };
     }
@@ -323,12 +315,7 @@ class Parser {
     if (t.kind === 'kw' && (t.text === 'match' || t.text === 'if')) this.unsupported(t);
     const first = this.base();
     if (!this.isOp(',')) return first;
-    const items = [first];
-    while (this.isOp(',')) {
-      this.next();
-      items.push(this.base());
-    }
-    return { k: 'tuple', items, loc };
+    return { k: 'tuple', items: this.commaRest([first], () => this.base()), loc };
   }
 
   /** base: binary operators by precedence climbing over unary/postfix terms. */
@@ -442,14 +429,7 @@ class Parser {
           return { k: 'univ', loc };
         case '{': {
           this.next();
-          const items: Expr[] = [];
-          if (!this.isOp('}')) {
-            items.push(this.base());
-            while (this.isOp(',')) {
-              this.next();
-              items.push(this.base());
-            }
-          }
+          const items = this.listUntil('}', () => this.base());
           this.expectOp('}');
           return { k: 'set', items, loc };
         }
