@@ -64,6 +64,12 @@ export interface Execution {
    * final (co-last) write of each of these; unobserved locations have no FW write. Default: none.
    */
   observedLocs?: string[];
+  /**
+   * Co pairs exploration has already decided (a chosen order of a lock's writes): the model's generated co
+   * orders are limited to those containing them. Exploration enumerates every order of those writes, so the
+   * executions of all its choices together are exactly those without the limit (see explore.ts).
+   */
+  coSplit?: Relation;
 }
 
 /** One outcome of judging an execution under a model (one per `with … from` choice). */

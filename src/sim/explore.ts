@@ -2,6 +2,8 @@
 import type { Event, Execution, Judgement, Value } from './execution.js';
 import type { LitmusTest, Prop, RLoc } from './litmus/ast.js';
 import { EventSet, Relation } from './relation.js';
+import type { PartialInput, PartialVerdict } from './cat/partial.js';
+import { CoSplitMismatch } from './cat/stdlib.js';
 import { parseDef, type MacroTable } from './def.js';
 import { compareValue, evalSym, shiftSym, showValue, symVars, truthy, valueEq, ValueError, type Sym } from './sym.js';
 import { PathLimitError, SimError, testLocations, threadPaths, type Path } from './threads.js';
@@ -16,6 +18,28 @@ export interface ModelLike {
 }
 
 export type JudgeFn = (model: ModelLike, exec: Execution) => Iterable<Judgement>;
+
+/**
+ * Partial judging (cat/partial.ts): per skeleton, a judge of partial executions that answers `fails`/`none`
+ * only when no completion of the partial execution can be consistent.
+ */
+export interface PartialJudge {
+  judge(input: PartialInput): PartialVerdict;
+}
+
+/**
+ * When exploration prunes with partial judging. 'auto': only path combinations whose search space (rf
+ * candidates times lock orders) exceeds PRUNE_THRESHOLD, where the saving outweighs the cost of the extra
+ * judging; 'on': always (tests use it to compare with 'off'); 'off': never.
+ */
+export type PruneMode = 'auto' | 'on' | 'off';
+export const PRUNE_THRESHOLD = 20_000;
+
+export interface ExploreOptions {
+  prune?: PruneMode;
+  /** A fresh partial judge for one skeleton (undefined: the model cannot be judged partially). */
+  partial?: () => PartialJudge;
+}
 
 export const DEFAULT_BOUNDS: Required<Bounds> = { maxExecutions: 1_000_000, timeoutMs: 60_000, unroll: 2 };
 
@@ -148,8 +172,49 @@ interface Frame {
   nVars: number;
 }
 
-/** Runs one test under a model: all candidate executions, their judgements, and herd's summary. */
-export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, bounds: Bounds = {}, coherence = false): Exploration {
+/**
+ * Runs one test under a model: all candidate executions, their judgements, and herd's summary.
+ *
+ * With pruning (opts.prune, see PruneMode), the search over one path combination changes in three ways, none
+ * of which changes the set of consistent executions or their count:
+ *   - Each lock's writes (LKW events at one location) get an order chosen first, by the search itself, and
+ *     the model's co generation is limited to co containing it (Execution.coSplit). Every order is tried, and
+ *     every generated co orders those writes one way, so together the choices give exactly the executions
+ *     the model gives without them. (If the model's co is not generated over those writes, the limit cannot
+ *     apply: the stdlib throws CoSplitMismatch and the test is explored again without pruning.)
+ *   - Reads are then bound in the order of the critical sections holding them, so that each read meets the
+ *     writes it must see early.
+ *   - After each choice, the partial execution is judged by bounds (cat/partial.ts); when every completion
+ *     is certain to fail a check (or to have no co at all), the subtree is skipped. Skipped candidates are
+ *     inconsistent ones, so they are not counted as candidates, and a rejected candidate with the
+ *     condition's outcome (Exploration.forbidden) may then not be found.
+ */
+export function explore(
+  test: LitmusTest,
+  model: ModelLike,
+  judge: JudgeFn,
+  bounds: Bounds = {},
+  coherence = false,
+  opts: ExploreOptions = {},
+): Exploration {
+  if ((opts.prune ?? 'auto') === 'off' || !opts.partial) return exploreWith(test, model, judge, bounds, coherence, undefined, 'off');
+  try {
+    return exploreWith(test, model, judge, bounds, coherence, opts.partial, opts.prune ?? 'auto');
+  } catch (e) {
+    if (e instanceof CoSplitMismatch) return exploreWith(test, model, judge, bounds, coherence, undefined, 'off');
+    throw e;
+  }
+}
+
+function exploreWith(
+  test: LitmusTest,
+  model: ModelLike,
+  judge: JudgeFn,
+  bounds: Bounds,
+  coherence: boolean,
+  partial: (() => PartialJudge) | undefined,
+  prune: PruneMode,
+): Exploration {
   const t0 = performance.now();
   const b = { ...DEFAULT_BOUNDS, ...bounds };
   const macros = macrosOf(model);
@@ -206,7 +271,8 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
   const deadline = Date.now() + b.timeoutMs;
   let stop = false;
 
-  const leaf = (fr: Frame, rfOf: Int32Array, vals: Value[]): void => {
+  let pruned = 0;
+  const leaf = (fr: Frame, rfOf: Int32Array, vals: Value[], split?: Relation): void => {
     if (fr.cutoff) {
       // A loop is still running at the unrolling bound in a candidate whose values are possible: the
       // loop may need more iterations, and a prefix says nothing about the whole execution (herd
@@ -239,6 +305,7 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
       IW: fr.IW,
       observedLocs,
     };
+    if (split) exec.coSplit = split;
     for (const j of judge(model, exec)) {
       candidates++;
       if (candidates > b.maxExecutions) {
@@ -333,6 +400,56 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
       if (v === undefined) return undefined;
       return truthy(v) === c.want;
     };
+    // Pruning for this path combination (see explore's comment): lock orders first, then reads by section.
+    const pj =
+      partial && !fr.cutoff && (prune === 'on' || (prune === 'auto' && searchSize(fr) > PRUNE_THRESHOLD)) ? partial() : undefined;
+    let order = fr.reads;
+    let split: Relation | undefined;
+    const partialVerdict = (): PartialVerdict => {
+      const n = fr.events.length;
+      const lo = new Relation(n);
+      const hi = new Relation(n);
+      for (const rd of fr.reads) {
+        const w = rfOf[rd.v];
+        if (w >= 0) {
+          lo.add(w, rd.eid);
+          hi.add(w, rd.eid);
+        } else for (const c of rd.cands) hi.add(c, rd.eid);
+      }
+      const known = new EventSet(n);
+      const events: Event[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const e = fr.events[i];
+        const sy = fr.sym[i];
+        let v: Value | undefined = e.value;
+        if (sy) {
+          try {
+            v = evalSym(sy, resolve);
+          } catch (err) {
+            if (err !== CYCLE && !(err instanceof ValueError)) throw err;
+            v = undefined;
+          }
+        }
+        events[i] = v === undefined ? { ...e } : { ...e, value: v };
+        if (v !== undefined || (e.kind !== 'R' && !sy)) known.add(i);
+      }
+      for (let v = 0; v < fr.nVars; v++) {
+        const eid = fr.varEvent[v];
+        let x: Value | undefined;
+        try {
+          x = resolve(v);
+        } catch (err) {
+          if (err !== CYCLE && !(err instanceof ValueError)) throw err;
+        }
+        if (x === undefined) known.delete(eid);
+        else {
+          events[eid].value = x;
+          known.add(eid);
+        }
+      }
+      const exec: Execution = { events, po: fr.po, rf: lo, rmw: fr.rmw, addr: fr.addr, data: fr.data, ctrl: fr.ctrl, IW: fr.IW, observedLocs };
+      return pj!.judge({ exec, rfHi: hi, known, ...(split ? { split } : {}) });
+    };
     const dfs = (k: number): void => {
       if (stop) return;
       if ((++steps & 4095) === 0 && Date.now() > deadline) {
@@ -340,7 +457,7 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
         stop = true;
         return;
       }
-      if (k === fr.reads.length) {
+      if (k === order.length) {
         // All reads bound: values must be determined and every branch decision must hold.
         try {
           for (let v = 0; v < fr.nVars; v++) {
@@ -359,29 +476,67 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
           stop = true;
           return;
         }
-        leaf(fr, rfOf, vals);
+        leaf(fr, rfOf, vals, split);
         return;
       }
-      const rd = fr.reads[k];
+      const rd = order[k];
+      const reordered = order !== fr.reads;
       for (const w of rd.cands) {
         if (coherence && fr.IW.has(w)) {
           // A read cannot see the initial value after a po-earlier read of the same location saw a later write.
-          if (rd.earlierSameLoc.some((v) => !fr.IW.has(rfOf[v]))) continue;
+          if (rd.earlierSameLoc.some((v) => rfOf[v] >= 0 && !fr.IW.has(rfOf[v]))) continue;
         }
         rfOf[rd.v] = w;
         let ok = true;
         for (const c of fr.constraints) {
-          if (c.vars.length && c.vars[c.vars.length - 1] === rd.v && check(c) === false) {
+          // in thread order a constraint is complete when its last variable is bound; otherwise try every one
+          // it mentions (check answers undefined while a variable is open)
+          const last = c.vars.length && (reordered ? c.vars.includes(rd.v) : c.vars[c.vars.length - 1] === rd.v);
+          if (last && check(c) === false) {
             ok = false;
             break;
           }
+        }
+        if (ok && pj && partialVerdict() !== undefined) {
+          ok = false;
+          pruned++;
         }
         if (ok) dfs(k + 1);
         rfOf[rd.v] = -1;
         if (stop) return;
       }
     };
-    dfs(0);
+    if (pj) {
+      const locks = lockGroups(fr);
+      if (locks.length) {
+        // every order of every lock's writes, each location's writes placed one after another
+        const perLoc: number[][] = locks.map(() => []);
+        const place = (li: number): void => {
+          if (stop) return;
+          if (li === locks.length) {
+            split = new Relation(fr.events.length);
+            for (const seq of perLoc) for (let i = 0; i < seq.length; i++) for (let j = i + 1; j < seq.length; j++) split.add(seq[i], seq[j]);
+            order = sectionOrder(fr, perLoc);
+            if (partialVerdict() !== undefined) pruned++;
+            else dfs(0);
+            split = undefined;
+            order = fr.reads;
+            return;
+          }
+          const ids = locks[li];
+          const seq = perLoc[li];
+          if (seq.length === ids.length) return place(li + 1);
+          for (const id of ids) {
+            if (seq.includes(id)) continue;
+            seq.push(id);
+            place(li);
+            seq.pop();
+            if (stop) return;
+          }
+        };
+        place(0);
+      } else dfs(0);
+    } else dfs(0);
     // Next path combination.
     let t = 0;
     while (t < idx.length) {
@@ -420,6 +575,7 @@ export function explore(test: LitmusTest, model: ModelLike, judge: JudgeFn, boun
     consistent,
     timeMs: performance.now() - t0,
   };
+  if (pruned) result.pruned = pruned;
   if (inconclusive) result.inconclusive = inconclusive;
   if (loopCut) (result as TestResult & { loop?: boolean }).loop = true;
   return { result, witness, forbidden, sample, flagged };
@@ -543,6 +699,46 @@ function buildFrame(
     cutoff,
     nVars: varEvent.length,
   };
+}
+
+/** Product of the rf candidate counts and of the lock-order counts: the size of the unpruned search. */
+function searchSize(fr: Frame): number {
+  let size = 1;
+  for (const rd of fr.reads) size *= Math.max(1, rd.cands.length);
+  for (const g of lockGroups(fr)) for (let k = 2; k <= g.length; k++) size *= k;
+  return size;
+}
+
+/** Per lock location with two or more lock writes (LKW): their event ids. */
+function lockGroups(fr: Frame): number[][] {
+  const by = new Map<string, number[]>();
+  for (const e of fr.events) {
+    if (e.loc === undefined || !e.tags.includes('LKW')) continue;
+    let g = by.get(e.loc);
+    if (!g) by.set(e.loc, (g = []));
+    g.push(e.id);
+  }
+  return [...by.values()].filter((g) => g.length > 1);
+}
+
+/**
+ * Reads ordered by the critical section they are in: the position, in the chosen lock order, of the last
+ * lock write po-before them in their thread (reads outside every section last), then thread order. Only
+ * the search order changes; every read is still bound to every candidate.
+ */
+function sectionOrder(fr: Frame, orders: number[][]): Frame['reads'] {
+  const rank = new Map<number, number>();
+  for (const seq of orders) seq.forEach((id, i) => rank.set(id, i));
+  const key = (rd: Frame['reads'][number]): number => {
+    let last = -1;
+    for (const id of rank.keys()) {
+      if (fr.po.has(id, rd.eid) && (last < 0 || fr.po.has(last, id))) last = id;
+    }
+    return last < 0 ? Infinity : rank.get(last)!;
+  };
+  const keyed = fr.reads.map((rd, i) => ({ rd, k: key(rd), i }));
+  keyed.sort((a, b) => (a.k === b.k ? a.i - b.i : a.k < b.k ? -1 : 1));
+  return keyed.map((x) => x.rd);
 }
 
 function isLockTag(t: string): boolean {

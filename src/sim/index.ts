@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LitmusTest } from './litmus/ast.js';
 import { parseLitmus as parseLitmusText } from './litmus/parser.js';
-import { coherenceOf, explore, type Exploration, type JudgeFn, type ModelLike } from './explore.js';
+import { coherenceOf, explore, type Exploration, type JudgeFn, type ModelLike, type PruneMode } from './explore.js';
+import { PartialSkeleton, partialModelOf } from './cat/partial.js';
 import { judge, loadModel, ModelError, type Model } from './model.js';
 import { buildWitness } from './witness.js';
 import type { Bounds, TestResult } from './types.js';
@@ -42,10 +43,20 @@ export type WitnessMode = 'none' | 'allowed' | 'any';
  * 'any' adds, when no allowed one exists, a candidate with that outcome that the model rejects; 'none'
  * renders nothing (the kept executions are still in the returned Exploration).
  */
-export function exploreTest(test: LitmusTest, model: Model, bounds: Bounds = {}, mode: WitnessMode | boolean = 'allowed'): Exploration {
+export function exploreTest(
+  test: LitmusTest,
+  model: Model,
+  bounds: Bounds = {},
+  mode: WitnessMode | boolean = 'allowed',
+  prune?: PruneMode,
+): Exploration {
   const m: WitnessMode = mode === true ? 'any' : mode === false ? 'allowed' : mode;
   const coherence = coherenceOf(model, catText);
-  const ex = explore(test, model, judge as JudgeFn, bounds, coherence);
+  const pm = partialModelOf(model);
+  const ex = explore(test, model, judge as JudgeFn, bounds, coherence, {
+    prune: prune ?? 'auto',
+    ...(pm ? { partial: () => new PartialSkeleton(pm) } : {}),
+  });
   if (m === 'none') return ex;
   const kept = ex.witness ?? (m === 'any' ? ex.forbidden : undefined);
   if (kept) ex.result.witness = buildWitness(test, kept, model);

@@ -55,6 +55,8 @@ export interface TestResult {
   condition: string;
   flags: string[];
   candidates: number;
+  /** Partial executions skipped because no completion could be consistent (pruning; see explore.ts). */
+  pruned?: number;
   consistent: number;
   timeMs: number;
   /** Set when a bound was hit: the result then carries no verdict a user may rely on. */

@@ -364,20 +364,26 @@ class Compiler {
     const isFun = binds.map((b) => b.e.k === 'fun');
     const groupDeps = [...deps].filter((d) => !slots.includes(d));
     const run = (ctx: Ctx) => {
-      slots.forEach((s, i) => {
-        ctx.vals[s] = isFun[i] ? ces[i](ctx, null) : EMPTY;
-      });
-      if (isFun.every(Boolean)) return;
-      for (let iter = 0; ; iter++) {
-        let changed = false;
-        for (let i = 0; i < slots.length; i++) {
-          if (isFun[i]) continue;
-          const v = ces[i](ctx, null);
-          if (!valueEquals(v, ctx.vals[slots[i]] as Value)) changed = true;
-          ctx.vals[slots[i]] = v;
+      try {
+        slots.forEach((s, i) => {
+          ctx.vals[s] = isFun[i] ? ces[i](ctx, null) : EMPTY;
+        });
+        if (isFun.every(Boolean)) return;
+        for (let iter = 0; ; iter++) {
+          let changed = false;
+          for (let i = 0; i < slots.length; i++) {
+            if (isFun[i]) continue;
+            const v = ces[i](ctx, null);
+            if (!valueEquals(v, ctx.vals[slots[i]] as Value)) changed = true;
+            ctx.vals[slots[i]] = v;
+          }
+          if (!changed) return;
+          if (iter > 10_000) throw new CatRuntimeError(loc, 'let rec: no fixpoint after 10000 iterations');
         }
-        if (!changed) return;
-        if (iter > 10_000) throw new CatRuntimeError(loc, 'let rec: no fixpoint after 10000 iterations');
+      } catch (e) {
+        // an unfinished iterate is no value: a later lookup must fail the same way, not read it
+        for (const s of slots) ctx.vals[s] = undefined;
+        throw e;
       }
     };
     const group = { slots, run };

@@ -83,6 +83,13 @@ export interface NativeDef {
    * observed locations). Skeleton-only values are shared between executions with the same skeleton.
    */
   dynamic?: boolean;
+  /**
+   * Computing it from lower bounds of its deps gives a lower bound of its value, and from upper bounds an
+   * upper bound (partial judging relies on it, see partial.ts). True of unions, intersections with fixed
+   * relations, compositions and inverses; also of `x \\ (x & fixed)` shapes like coe = co \\ coi, since the
+   * bounds of coi are computed from the same bounds of co.
+   */
+  monotone?: boolean;
 }
 
 /** Instructions that natively provided library files contribute to a model. */
@@ -267,9 +274,9 @@ export function builtinDefs(tags: Iterable<string>): NativeDef[] {
   defs.push({ name: 'X', deps: ['RMW'], compute: (_c, [s]) => s });
 
   // stdlib.cat
-  defs.push({ name: 'po-loc', deps: ['po', 'loc'], compute: (c, [po, loc]) => asRel(po, c.n).inter(asRel(loc, c.n)) });
-  defs.push({ name: 'rfe', deps: ['rf', 'ext'], compute: (c, [rf, ext]) => asRel(rf, c.n).inter(asRel(ext, c.n)) });
-  defs.push({ name: 'rfi', deps: ['rf', 'int'], compute: (c, [rf, int]) => asRel(rf, c.n).inter(asRel(int, c.n)) });
+  defs.push({ name: 'po-loc', monotone: true, deps: ['po', 'loc'], compute: (c, [po, loc]) => asRel(po, c.n).inter(asRel(loc, c.n)) });
+  defs.push({ name: 'rfe', monotone: true, deps: ['rf', 'ext'], compute: (c, [rf, ext]) => asRel(rf, c.n).inter(asRel(ext, c.n)) });
+  defs.push({ name: 'rfi', monotone: true, deps: ['rf', 'int'], compute: (c, [rf, int]) => asRel(rf, c.n).inter(asRel(int, c.n)) });
   defs.push({
     name: 'co0',
     deps: ['loc', 'IW', 'W'],
@@ -479,10 +486,45 @@ export function* coOrders(n: number, events: Event[], W: EventSet, base: Relatio
   }
 }
 
+/**
+ * Thrown when exploration imposes co pairs (Execution.coSplit) that are not pairs of same-location writes
+ * among those co is generated over: the imposed orders would then not split the generated set exactly, and
+ * exploration must run without them.
+ */
+export class CoSplitMismatch extends Error {}
+
+/** cobase plus the co pairs exploration imposes (see Execution.coSplit), checked to be same-location writes. */
+function withSplit(base: Relation, split: Relation | undefined, events: Event[], W: EventSet): Relation {
+  if (!split) return base;
+  for (const [a, b] of split.pairs()) {
+    if (!W.has(a) || !W.has(b) || events[a].loc === undefined || events[a].loc !== events[b].loc) {
+      throw new CoSplitMismatch(`imposed co pair ${a}->${b} is not a pair of same-location writes in W`);
+    }
+  }
+  return base.union(split);
+}
+
+/**
+ * Bounds of every co that coOrders(n, events, W, base ∪ split) can produce for any base containing baseLo
+ * (partial judging, see partial.ts): lo = the transitive closure of baseLo ∪ split on same-location writes,
+ * hi = every same-location write pair whose inverse is not in lo. Undefined when lo is cyclic (no order exists).
+ */
+export function coHull(n: number, events: Event[], W: EventSet, baseLo: Relation, split?: Relation): { lo: Relation; hi: Relation } | undefined {
+  const sameLoc = new Relation(n);
+  for (const g of byLocation(events, W)) {
+    const s = EventSet.of(n, g);
+    for (const i of g) sameLoc.data.set(s.bits, i * sameLoc.w);
+  }
+  const lo = withSplit(baseLo, split, events, W).inter(sameLoc).plus();
+  if (!lo.isIrreflexive()) return undefined;
+  const hi = sameLoc.diff(Relation.identity(W)).diff(lo.inverse());
+  return { lo, hi };
+}
+
 function coGeneration(extra: NativeInstr[]): NativeInstr[] {
   return [
     { k: 'let', def: crossDef },
-    { k: 'let', def: { name: 'invrf', deps: ['rf'], compute: (c, [rf]) => asRel(rf, c.n).inverse() } },
+    { k: 'let', def: { name: 'invrf', monotone: true, deps: ['rf'], compute: (c, [rf]) => asRel(rf, c.n).inverse() } },
     {
       k: 'let',
       def: {
@@ -495,6 +537,7 @@ function coGeneration(extra: NativeInstr[]): NativeInstr[] {
       k: 'let',
       def: {
         name: 'cobase',
+        monotone: true,
         deps: ['rf', '%cos-po-loc-parts', 'W', 'co0'],
         compute: (c, [rf, parts, W, co0]) =>
           coBase(c.n, asRel(rf, c.n), (parts as VNative<PoLocParts>).v, asSet(W, c.n), asRel(co0, c.n)),
@@ -505,20 +548,24 @@ function coGeneration(extra: NativeInstr[]): NativeInstr[] {
       k: 'with',
       name: 'co',
       deps: ['W', 'cobase'],
-      choices: (c, [W, cobase]) => coOrders(c.n, c.exec.events, asSet(W, c.n), asRel(cobase, c.n)),
+      choices: (c, [W, cobase]) => {
+        const w = asSet(W, c.n);
+        return coOrders(c.n, c.exec.events, w, withSplit(asRel(cobase, c.n), c.exec.coSplit, c.exec.events, w));
+      },
     },
-    { k: 'let', def: { name: 'coi', deps: ['co', 'int'], compute: (c, [co, int]) => asRel(co, c.n).inter(asRel(int, c.n)) } },
-    { k: 'let', def: { name: 'coe', deps: ['co', 'coi'], compute: (c, [co, coi]) => asRel(co, c.n).diff(asRel(coi, c.n)) } },
+    { k: 'let', def: { name: 'coi', monotone: true, deps: ['co', 'int'], compute: (c, [co, int]) => asRel(co, c.n).inter(asRel(int, c.n)) } },
+    { k: 'let', def: { name: 'coe', monotone: true, deps: ['co', 'coi'], compute: (c, [co, coi]) => asRel(co, c.n).diff(asRel(coi, c.n)) } },
     {
       k: 'let',
       def: {
         name: 'fr',
+        monotone: true,
         deps: ['invrf', 'co', 'id'],
         compute: (c, [invrf, co, id]) => asRel(invrf, c.n).seq(asRel(co, c.n)).diff(asRel(id, c.n)),
       },
     },
-    { k: 'let', def: { name: 'fri', deps: ['fr', 'int'], compute: (c, [fr, int]) => asRel(fr, c.n).inter(asRel(int, c.n)) } },
-    { k: 'let', def: { name: 'fre', deps: ['fr', 'fri'], compute: (c, [fr, fri]) => asRel(fr, c.n).diff(asRel(fri, c.n)) } },
+    { k: 'let', def: { name: 'fri', monotone: true, deps: ['fr', 'int'], compute: (c, [fr, int]) => asRel(fr, c.n).inter(asRel(int, c.n)) } },
+    { k: 'let', def: { name: 'fre', monotone: true, deps: ['fr', 'fri'], compute: (c, [fr, fri]) => asRel(fr, c.n).diff(asRel(fri, c.n)) } },
     ...extra,
   ];
 }
@@ -583,7 +630,7 @@ export const NATIVE_INCLUDES: Record<string, NativeInstr[]> = {
   'cross.cat': [{ k: 'let', def: crossDef }, ...crossExtras],
   'cos-opt.cat': coGeneration([]),
   'cos.cat': coGeneration([
-    { k: 'let', def: { name: 'ca', deps: ['fr', 'co'], compute: (c, [fr, co]) => asRel(fr, c.n).union(asRel(co, c.n)) } },
+    { k: 'let', def: { name: 'ca', monotone: true, deps: ['fr', 'co'], compute: (c, [fr, co]) => asRel(fr, c.n).union(asRel(co, c.n)) } },
   ]),
 };
 

@@ -1,0 +1,215 @@
+// Pruning by partial judging: results equal unpruned exploration, and partial judging never rejects a partial execution that a consistent execution completes.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { boundsOf, PartialSkeleton, partialModelOf, type PartialInput } from '../../../src/sim/cat/partial.js';
+import type { Execution, Judgement } from '../../../src/sim/execution.js';
+import { explore, type JudgeFn } from '../../../src/sim/explore.js';
+import { exploreTest, parseLitmus } from '../../../src/sim/index.js';
+import { judge, loadModel, type Model } from '../../../src/sim/model.js';
+import { EventSet, Relation } from '../../../src/sim/relation.js';
+import type { TestResult } from '../../../src/sim/types.js';
+import { litmusFiles } from '../suite/expectations.js';
+import { listLitmus, litmusDir, modelDir } from '../cat/build.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ownDir = join(here, '..', 'suite', 'litmus');
+
+/** What pruning must not change: everything herd prints, plus the consistent count. */
+function summary(r: TestResult): object {
+  return {
+    observation: r.observation,
+    ok: r.ok,
+    states: r.states,
+    positive: r.positive,
+    negative: r.negative,
+    flags: r.flags,
+    consistent: r.consistent,
+    inconclusive: r.inconclusive?.reason,
+  };
+}
+
+/** n threads each incrementing x under one spinlock. */
+function lockCounter(n: number): string {
+  const threads = Array.from(
+    { length: n },
+    (_, i) => `P${i}(int *x, spinlock_t *l)\n{\n\tint r0;\n\n\tspin_lock(l);\n\tr0 = READ_ONCE(*x);\n\tWRITE_ONCE(*x, r0 + 1);\n\tspin_unlock(l);\n}\n`,
+  );
+  return `C lock-counter-${n}\n\n{}\n\n${threads.join('\n')}\nexists (x=${n} /\\ 0:r0=0)\n`;
+}
+
+describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
+  let m: Model;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await modelDir(v);
+    m = await loadModel(dir);
+  });
+
+  const files = (): string[] => [...listLitmus(dir).map((f) => join(litmusDir(dir), f)), ...litmusFiles(ownDir)];
+
+  const runnable = (test: ReturnType<typeof parseLitmus>): boolean => {
+    try {
+      exploreTest(test, m, { maxExecutions: 1 }, 'none', 'off');
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('the kernel model can be judged partially', () => {
+    expect(partialModelOf(m)).not.toBeNull();
+  });
+
+  it('gives the same results as unpruned exploration on the upstream and own suites', () => {
+    let prunedTotal = 0;
+    let fewer = 0;
+    for (const f of files()) {
+      const test = parseLitmus(readFileSync(f, 'utf8'), f);
+      let off: TestResult;
+      try {
+        off = exploreTest(test, m, {}, 'none', 'off').result;
+      } catch (e) {
+        // a test this model cannot run (e.g. a primitive 6.1's .def lacks) fails the same way pruned
+        expect(() => exploreTest(test, m, {}, 'none', 'on'), f).toThrow((e as Error).message);
+        continue;
+      }
+      const on = exploreTest(test, m, {}, 'none', 'on').result;
+      expect(summary(on), f).toEqual(summary(off));
+      expect(on.candidates, f).toBeLessThanOrEqual(off.candidates);
+      prunedTotal += on.pruned ?? 0;
+      if (on.candidates < off.candidates) fewer++;
+    }
+    // the comparison means something only if pruning happened on many tests
+    expect(prunedTotal).toBeGreaterThan(100);
+    expect(fewer).toBeGreaterThan(20);
+  });
+
+  it('judges only the consistent executions of a lock-heavy test, with the same results', () => {
+    const test = parseLitmus(lockCounter(4), 'lock-counter-4.litmus');
+    const off = exploreTest(test, m, {}, 'none', 'off').result;
+    const on = exploreTest(test, m, {}, 'none', 'on').result;
+    expect(summary(on)).toEqual(summary(off));
+    expect(off.consistent).toBe(24); // one execution per lock order
+    expect(off.candidates).toBeGreaterThan(10_000);
+    expect(on.candidates).toBe(24);
+  });
+
+  /** A partial execution of exec: every other rf edge kept (or none), dropped reads and thread writes unknown. */
+  function partialOf(exec: Execution, keepEvery: number, co: Relation): PartialInput {
+    const n = exec.events.length;
+    const lo = new Relation(n);
+    const hi = new Relation(n);
+    const known = EventSet.full(n);
+    [...exec.rf.pairs()].forEach(([w, r], i) => {
+      if (keepEvery !== Infinity && i % keepEvery === 0) {
+        lo.add(w, r);
+        hi.add(w, r);
+        return;
+      }
+      known.delete(r);
+      for (const e of exec.events) if (e.kind === 'W' && e.loc === exec.events[r].loc && !e.tags.includes('LKW') && !e.tags.includes('UL')) hi.add(e.id, r);
+    });
+    for (const e of exec.events) if (e.kind === 'W' && e.thread >= 0) known.delete(e.id);
+    return { exec: { ...exec, rf: lo }, rfHi: hi, known, split: lockOrder(exec, co) };
+  }
+  /** The order of the lock writes in a co, as exploration imposes it. */
+  function lockOrder(exec: Execution, co: Relation): Relation {
+    const split = new Relation(exec.events.length);
+    for (const [a, b] of co.pairs()) if (exec.events[a].tags.includes('LKW') && exec.events[b].tags.includes('LKW')) split.add(a, b);
+    return split;
+  }
+  const asRelOrSet = (v: unknown, n: number): Relation | EventSet => (v instanceof Relation || v instanceof EventSet ? v : new Relation(n));
+  const within = (a: Relation | EventSet, b: Relation | EventSet): boolean => {
+    if (a instanceof Relation) return b instanceof Relation ? a.diff(b).isEmpty() : a.isEmpty();
+    return b instanceof EventSet ? a.diff(b).isEmpty() : a.isEmpty();
+  };
+
+  it('bounds every named set and relation of the model, in every branch of every candidate', () => {
+    const pm = partialModelOf(m)!;
+    const names = [...pm.final.keys()].filter((nm) => !nm.startsWith('%'));
+    let compared = 0;
+    for (const f of files()) {
+      const test = parseLitmus(readFileSync(f, 'utf8'), f);
+      if (!runnable(test)) continue;
+      const seen: { exec: Execution; js: Judgement[] }[] = [];
+      explore(test, m, ((mm: Model, e: Execution) => {
+        const js = [...judge(mm, e)];
+        if (seen.length < 6) seen.push({ exec: e, js });
+        return js;
+      }) as JudgeFn);
+      for (const { exec, js } of seen) {
+        for (const keepEvery of [2, Infinity]) {
+          const split = lockOrder(exec, js[0].co);
+          const b = boundsOf(new PartialSkeleton(pm), partialOf(exec, keepEvery, js[0].co), names);
+          if (b === undefined) {
+            // a `with` has no choice (e.g. no co exists): the exact judging rejects the candidate at or before it
+            expect(js.length, f).toBeGreaterThan(0);
+            for (const j of js) expect(j.consistent, `${f}: bounds computed`).toBe(false);
+            continue;
+          }
+          for (const j of js) {
+            if (!lockOrder(exec, j.co).equals(split)) continue;
+            for (const [nm, { lo, hi }] of b!) {
+              const exact = j.lookup(nm);
+              if (exact === undefined) continue;
+              const n = exec.events.length;
+              expect(within(asRelOrSet(lo, n), exact), `${f}: lower bound of ${nm}`).toBe(true);
+              expect(within(exact, asRelOrSet(hi, n)), `${f}: upper bound of ${nm}`).toBe(true);
+              compared++;
+            }
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10_000);
+  });
+
+  it('never rejects a partial execution completed by a consistent one', () => {
+    const pm = partialModelOf(m)!;
+    let checked = 0;
+    for (const f of files()) {
+      const test = parseLitmus(readFileSync(f, 'utf8'), f);
+      const consistent: { exec: Execution; j: Judgement }[] = [];
+      if (!runnable(test)) continue;
+      explore(test, m, ((mm: Model, e: Execution) => {
+        const out: Judgement[] = [];
+        for (const j of judge(mm, e)) {
+          if (j.consistent) consistent.push({ exec: e, j: { ...j, co: j.co.clone(), rf: j.rf } as Judgement });
+          out.push(j);
+        }
+        return out;
+      }) as JudgeFn);
+      for (const { exec, j } of consistent.slice(0, 12)) {
+        // one per execution: the static cache belongs to a skeleton, and paths differ between executions
+        const sk = new PartialSkeleton(pm);
+        const reads = [...exec.rf.pairs()];
+        // drop every other reads-from edge (and, in a second round, all of them); dropped reads and
+        // every non-initial write lose their values
+        for (const keepEvery of [2, Infinity]) {
+          const lo = new Relation(exec.events.length);
+          const hi = new Relation(exec.events.length);
+          const known = EventSet.full(exec.events.length);
+          reads.forEach(([w, r], i) => {
+            if (keepEvery !== Infinity && i % keepEvery === 0) {
+              lo.add(w, r);
+              hi.add(w, r);
+              return;
+            }
+            known.delete(r);
+            for (const e of exec.events) if (e.kind === 'W' && e.loc === exec.events[r].loc && !e.tags.includes('LKW') && !e.tags.includes('UL')) hi.add(e.id, r);
+          });
+          for (const e of exec.events) if (e.kind === 'W' && e.thread >= 0) known.delete(e.id);
+          // the lock writes' order of this execution's co, as exploration would impose it
+          const split = new Relation(exec.events.length);
+          for (const [a, b] of j.co.pairs()) if (exec.events[a].tags.includes('LKW') && exec.events[b].tags.includes('LKW')) split.add(a, b);
+          const verdict = sk.judge({ exec: { ...exec, rf: lo }, rfHi: hi, known, split });
+          expect(verdict, `${f}: a consistent execution completes this partial one`).toBeUndefined();
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+});
