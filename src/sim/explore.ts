@@ -430,7 +430,7 @@ function exploreWith(
             v = undefined;
           }
         }
-        events[i] = v === undefined ? { ...e } : { ...e, value: v };
+        events[i] = v === e.value ? e : { ...e, value: v };
         if (v !== undefined || (e.kind !== 'R' && !sy)) known.add(i);
       }
       for (let v = 0; v < fr.nVars; v++) {
@@ -443,7 +443,7 @@ function exploreWith(
         }
         if (x === undefined) known.delete(eid);
         else {
-          events[eid].value = x;
+          events[eid] = { ...events[eid], value: x };
           known.add(eid);
         }
       }

@@ -211,6 +211,35 @@ export class PartialModel {
     }
   }
 
+  private readonly nodeStatic = new WeakMap<Expr, boolean>();
+
+  /**
+   * Whether a sub-expression reads only static top-level bindings and no local name (decided once per node:
+   * its lexical context, hence which of its free names are locals, never changes).
+   */
+  staticNode(e: Expr, scope: Map<string, number>, locals: Locals | null): boolean {
+    let st = this.nodeStatic.get(e);
+    if (st === undefined) {
+      if (e.k === 'empty' || e.k === 'univ' || e.k === 'tag') st = false; // trivial: not worth a cache entry
+      else {
+        const free = new Set<string>();
+        freeVars(e, new Set(), free);
+        st = true;
+        for (const nm of free) {
+          let local = false;
+          for (let l = locals; l && !local; l = l.up) local = l.names.has(nm);
+          const s = scope.get(nm);
+          if (local || s === undefined || !this.isStatic[s]) {
+            st = false;
+            break;
+          }
+        }
+      }
+      this.nodeStatic.set(e, st);
+    }
+    return st;
+  }
+
   /** Whether e reads only static top-level bindings (free names resolved in scope). */
   private staticExpr(e: Expr, scope: Map<string, number>): boolean {
     const free = new Set<string>();
@@ -272,6 +301,8 @@ export class PartialModel {
 /** Per-skeleton state: the cached static bindings. */
 export class PartialSkeleton {
   readonly cache: (B | undefined)[];
+  /** Values of static sub-expressions (PartialModel.staticNode). */
+  readonly exprCache = new Map<Expr, B>();
   constructor(readonly pm: PartialModel) {
     this.cache = new Array(pm.binds.length);
   }
@@ -487,16 +518,29 @@ class Run implements NativeCtx {
   }
 
   eval(e: Expr, scope: Map<string, number>, locals: Locals | null): B {
-    switch (e.k) {
-      case 'var': {
-        for (let l = locals; l; l = l.up) {
-          const v = l.names.get(e.name);
-          if (v) return v;
-        }
-        const s = scope.get(e.name);
-        if (s === undefined) throw new CatRuntimeError(e.loc, `unbound name '${e.name}'`);
-        return this.get(s);
+    if (e.k === 'var') {
+      for (let l = locals; l; l = l.up) {
+        const v = l.names.get(e.name);
+        if (v) return v;
       }
+      const s = scope.get(e.name);
+      if (s === undefined) throw new CatRuntimeError(e.loc, `unbound name '${e.name}'`);
+      return this.get(s);
+    }
+    // sub-expressions reading only skeleton-level names (no rf, no local) are computed once per skeleton
+    if (this.pm.staticNode(e, scope, locals)) {
+      const cache = this.sk.exprCache;
+      let v = cache.get(e);
+      if (!v) cache.set(e, (v = this.evalRaw(e, scope, locals)));
+      return v;
+    }
+    return this.evalRaw(e, scope, locals);
+  }
+
+  private evalRaw(e: Expr, scope: Map<string, number>, locals: Locals | null): B {
+    switch (e.k) {
+      case 'var':
+        return this.eval(e, scope, locals);
       case 'empty':
         return ex(EMPTY);
       case 'univ':
@@ -605,8 +649,70 @@ class Run implements NativeCtx {
     return { lo: f(a.lo), hi: f(a.hi) };
   }
 
+  /**
+   * r1 ; r2 ; … with [S] operands applied as row/column filters (as the exact evaluator does), per bound.
+   * Operands are evaluated only while a bound is still non-empty: once both are empty, so is the rest.
+   */
+  private seq(e: Expr & { k: 'bin' }, scope: Map<string, number>, locals: Locals | null): B {
+    const n = this.n;
+    // per bound: the composition so far (null: none yet) and the domain filter before the first relation
+    const acc: [Relation | null, Relation | null] = [null, null];
+    const dom: [EventSet | null, EventSet | null] = [null, null];
+    const dead = [false, false];
+    let exact = true;
+    for (const a of e.args) {
+      const filter = a.k === 'toid';
+      const b = this.eval(filter ? a.e : a, scope, locals);
+      if (b.lo instanceof VSet || b.hi instanceof VSet) throw UNKNOWN;
+      if (!isExact(b)) exact = false;
+      for (let side = 0; side < 2; side++) {
+        if (dead[side]) continue;
+        const v = side === 0 ? b.lo : b.hi;
+        if (v === EMPTY) {
+          dead[side] = true;
+          continue;
+        }
+        if (filter) {
+          const st = asSet(v, n, e.loc);
+          const cur = acc[side];
+          if (cur === null) dom[side] = dom[side] ? dom[side]!.inter(st) : st;
+          else acc[side] = cur.restrictRange(st);
+        } else {
+          const r = asRel(v, n, e.loc);
+          const cur = acc[side];
+          const d = dom[side];
+          acc[side] = cur === null ? (d ? r.restrictDomain(d) : r) : cur.seq(r);
+        }
+        if (acc[side] !== null && acc[side]!.isEmpty()) dead[side] = true;
+      }
+      if (dead[0] && dead[1]) return ex(EMPTY);
+    }
+    const result = (side: number): Value => {
+      if (dead[side]) return EMPTY;
+      const d = dom[side];
+      return acc[side] ?? (d ? Relation.identity(d) : EMPTY);
+    };
+    if (exact) return ex(result(0));
+    return { lo: result(0), hi: result(1) };
+  }
+
   private binary(e: Expr & { k: 'bin' }, scope: Map<string, number>, locals: Locals | null): B {
-    const args = e.args.map((x) => this.eval(x, scope, locals));
+    if (e.op === 'seq') return this.seq(e, scope, locals);
+    if (e.op === 'inter' || e.op === 'diff') {
+      // an empty left operand (both bounds) makes the result empty: the right one is not evaluated
+      const first = this.eval(e.args[0], scope, locals);
+      const emptyRel = (v: Value) => v === EMPTY || ((v instanceof Relation || v instanceof EventSet) && v.isEmpty());
+      if (emptyRel(first.lo) && emptyRel(first.hi)) return first;
+      const args = [first, ...e.args.slice(1).map((x) => this.eval(x, scope, locals))];
+      return this.combine(e, args);
+    }
+    return this.combine(
+      e,
+      e.args.map((x) => this.eval(x, scope, locals)),
+    );
+  }
+
+  private combine(e: Expr & { k: 'bin' }, args: B[]): B {
     const loc = e.loc;
     const n = this.n;
     const allExact = args.every(isExact);
@@ -629,8 +735,6 @@ class Run implements NativeCtx {
         return both((x, y) => cartesian(x, y, loc));
       case 'add':
         return both((x, y) => addElement(x, y, n, loc));
-      case 'seq':
-        return both((x, y) => (x === EMPTY || y === EMPTY ? EMPTY : asRel(x, n, loc).seq(asRel(y, n, loc))));
       case 'diff': {
         if (allExact) return ex(fold((b) => b.lo, (x, y) => diff(x, y, loc)));
         // a \ b \ c = a \ (b | c): lower bound removes the upper bounds, and the other way round
@@ -643,6 +747,7 @@ class Run implements NativeCtx {
         return { lo, hi };
       }
     }
+    throw new CatRuntimeError(loc, `operator ${e.op}`);
   }
 }
 

@@ -504,16 +504,23 @@ function withSplit(base: Relation, split: Relation | undefined, events: Event[],
   return base.union(split);
 }
 
+const sameLocCache = new WeakMap<EventSet, Relation>();
+
 /**
  * Bounds of every co that coOrders(n, events, W, base ∪ split) can produce for any base containing baseLo
  * (partial judging, see partial.ts): lo = the transitive closure of baseLo ∪ split on same-location writes,
  * hi = every same-location write pair whose inverse is not in lo. Undefined when lo is cyclic (no order exists).
  */
 export function coHull(n: number, events: Event[], W: EventSet, baseLo: Relation, split?: Relation): { lo: Relation; hi: Relation } | undefined {
-  const sameLoc = new Relation(n);
-  for (const g of byLocation(events, W)) {
-    const s = EventSet.of(n, g);
-    for (const i of g) sameLoc.data.set(s.bits, i * sameLoc.w);
+  // W is one skeleton's (partial judging caches it per skeleton), so its same-location pairs are too
+  let sameLoc = sameLocCache.get(W);
+  if (!sameLoc) {
+    sameLoc = new Relation(n);
+    for (const g of byLocation(events, W)) {
+      const s = EventSet.of(n, g);
+      for (const i of g) sameLoc.data.set(s.bits, i * sameLoc.w);
+    }
+    sameLocCache.set(W, sameLoc);
   }
   const lo = withSplit(baseLo, split, events, W).inter(sameLoc).plus();
   if (!lo.isIrreflexive()) return undefined;
