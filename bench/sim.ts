@@ -1,6 +1,7 @@
 // Benchmark of the sim engine: upstream litmus suites per test and whole-suite CLI runs, plus the RCU-chain family.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -34,49 +35,94 @@ function timeTest(text: string, file: string, model: Model): { medianMs: number;
   return { medianMs: round(median(times)), result: result! };
 }
 
-/** Builds dist/ once (tsc), so the whole-suite figure is for the built CLI users run, not tsx. */
+/** Builds dist/ once (`npm run build`: tsc, then the litmus bundle and bin), so the whole-suite figure is for what users run, not tsx. */
 let built = false;
 function buildCli(): void {
   if (built) return;
-  const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`npm run build (tsc) failed:\n${r.stdout}${r.stderr}`);
+  for (const argv of [[join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], [join(repoRoot, 'scripts', 'bundle.mjs')]]) {
+    const r = spawnSync(process.execPath, argv, { cwd: repoRoot, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npm run build (${argv[0]}) failed:\n${r.stdout}${r.stderr}`);
+  }
   built = true;
 }
 
-/** Prints the child's own user/system CPU time at exit (spawnSync reports none), on a line of its own. */
-const CPU_HOOK = `data:text/javascript,${encodeURIComponent("process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu-usage '+u.user+' '+u.system+'\\n')})")}`;
+/** The bin users run (package.json "bin"): the dispatcher that runs `ringside litmus` from the bundle. */
+const BIN = join(repoRoot, 'dist', 'bin', 'ringside.cjs');
 
-/** One built `ringside litmus` process over all files, start-up and model load included: CLI_RUNS runs. */
-function timeCli(modelDir: string, files: string[]): { medianMs: number; runsMs: number[]; medianUserMs: number; medianSysMs: number; exitCode: number | null } {
+/**
+ * Preloaded into each timed child to print its own user/system CPU time at exit (spawnSync reports none).
+ * A CommonJS file for --require: an ESM --import hook would start the ESM loader, which the bin avoids.
+ */
+let cpuHook: string | undefined;
+function cpuHookFile(): string {
+  if (cpuHook) return cpuHook;
+  cpuHook = join(mkdtempSync(join(tmpdir(), 'ringside-bench-sim-hook-')), 'cpu-hook.cjs');
+  writeFileSync(cpuHook, "process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu-usage '+u.user+' '+u.system+'\\n')});\n");
+  return cpuHook;
+}
+
+interface CliTiming {
+  medianMs: number;
+  runsMs: number[];
+  medianUserMs: number;
+  medianSysMs: number;
+  exitCode: number | null;
+  /** The untimed first run, without a V8 code cache (it writes one, in a directory of this call's own). */
+  firstRunMs: number;
+  herd7?: { medianMs: number; runsMs: number[]; exitCode: number | null };
+}
+
+/**
+ * One `ringside litmus` process over all files, start-up and model load included: CLI_RUNS runs of the installed bin,
+ * each followed by a herd7 run on the same files when $HERD7 names a herd7 binary (it needs its own HERDLIB setting).
+ */
+function timeCli(modelDir: string, files: string[]): CliTiming {
   buildCli();
-  const runs: number[] = [];
-  const users: number[] = [];
-  const syss: number[] = [];
-  let exitCode: number | null = null;
-  for (let i = 0; i < CLI_RUNS; i++) {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'ringside-bench-sim-v8-'));
+  const ringside = (): { ms: number; r: ReturnType<typeof spawnSync> } => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [`--import=${CPU_HOOK}`, join(repoRoot, 'dist', 'cli.js'), 'litmus', '--model', modelDir, ...files], {
+    const r = spawnSync(process.execPath, ['--require', cpuHookFile(), BIN, 'litmus', '--model', modelDir, ...files], {
       cwd: repoRoot,
       encoding: 'utf8',
       maxBuffer: 64 << 20,
+      env: { ...process.env, RINGSIDE_CACHE: cacheDir },
     });
-    runs.push(round(performance.now() - t0));
-    const m = /cpu-usage (\d+) (\d+)/.exec(r.stderr ?? '');
+    return { ms: round(performance.now() - t0), r };
+  };
+  const herd = process.env.HERD7;
+  const firstRunMs = ringside().ms;
+  const runs: number[] = [];
+  const users: number[] = [];
+  const syss: number[] = [];
+  const herdRuns: number[] = [];
+  let exitCode: number | null = null;
+  let herdExit: number | null = null;
+  for (let i = 0; i < CLI_RUNS; i++) {
+    const { ms, r } = ringside();
+    runs.push(ms);
+    const m = /cpu-usage (\d+) (\d+)/.exec(String(r.stderr ?? ''));
     if (m) {
       users.push(Number(m[1]) / 1000);
       syss.push(Number(m[2]) / 1000);
     }
     exitCode = r.status;
+    if (herd) {
+      // herd7 reads linux-kernel.cfg and the files it names from the model directory
+      const t0 = performance.now();
+      const h = spawnSync(herd, ['-conf', 'linux-kernel.cfg', ...files], { cwd: modelDir, encoding: 'utf8', maxBuffer: 64 << 20 });
+      herdRuns.push(round(performance.now() - t0));
+      herdExit = h.error ? null : h.status;
+    }
   }
+  rmSync(cacheDir, { recursive: true, force: true });
   return {
     medianMs: round(median(runs)),
     runsMs: runs,
     medianUserMs: users.length ? round(median(users)) : NaN,
     medianSysMs: syss.length ? round(median(syss)) : NaN,
     exitCode,
+    firstRunMs,
+    ...(herd ? { herd7: { medianMs: round(median(herdRuns)), runsMs: herdRuns, exitCode: herdExit } } : {}),
   };
 }
 
@@ -131,13 +177,15 @@ export default async function run(emit: (record: object) => void): Promise<void>
     emit({
       bench: 'sim',
       suite,
-      wholeSuiteCli: 'node dist/cli.js litmus (built by this bench)',
+      wholeSuiteCli: 'bin ringside litmus: dist/bin/ringside.cjs (built by this bench), V8 code cache written by an untimed first run (firstRunMs)',
       tests: files.length,
       medianMs: cli.medianMs,
       medianUserMs: cli.medianUserMs,
       medianSysMs: cli.medianSysMs,
       runsMs: cli.runsMs,
       exitCode: cli.exitCode,
+      firstRunMs: cli.firstRunMs,
+      ...(cli.herd7 ? { herd7MedianMs: cli.herd7.medianMs, herd7RunsMs: cli.herd7.runsMs, herd7ExitCode: cli.herd7.exitCode } : {}),
     });
     summary[suite] = {
       tests: files.length,
@@ -148,6 +196,7 @@ export default async function run(emit: (record: object) => void): Promise<void>
       consistentRatio: candidates ? round(consistent / candidates) : 0,
       wholeSuiteCliMedianMs: cli.medianMs,
       wholeSuiteCliMedianUserMs: cli.medianUserMs,
+      ...(cli.herd7 ? { wholeSuiteHerd7MedianMs: cli.herd7.medianMs } : {}),
       mismatches,
     };
   }
@@ -202,4 +251,5 @@ export default async function run(emit: (record: object) => void): Promise<void>
   }
   summary['rcu-chain'] = perN;
   emit({ bench: 'sim', summary: true, ...summary });
+  if (cpuHook) rmSync(dirname(cpuHook), { recursive: true, force: true });
 }

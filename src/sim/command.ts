@@ -22,6 +22,7 @@ interface LitmusFlags {
   maxExecutions?: string;
   timeout?: string;
   unroll?: string;
+  prune?: string;
 }
 
 class UsageError extends Error {}
@@ -46,6 +47,11 @@ What it does:
 
   When a bound is hit, the Observation reads "Inconclusive" and an "Inconclusive" line says which bound:
   the counts then cover only what was explored and are not a verdict.
+
+  Large searches (e.g. several threads taking one spinlock) are pruned: lock orders are chosen first and
+  a partial execution is skipped when the model's checks, evaluated on bounds, reject every completion
+  of it (docs/pruning.md). Results are the same as without pruning; --json's "candidates" then counts
+  only executions judged in full, and "pruned" the skipped subtrees. --prune off/on changes the default.
 
   --witness prints one execution as CPU columns, in an order that respects happens-before, program
   order and reads-from. Each read names the write it read ("<- init", "<- P0:line 15"); a read marked
@@ -102,6 +108,13 @@ function userMessage(e: unknown): string | undefined {
   return undefined;
 }
 
+let judged = 0;
+
+/** How many tests this process has run through the model (the bin writes its code cache only after one). */
+export function testsJudged(): number {
+  return judged;
+}
+
 function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9+._-]/g, '_');
 }
@@ -114,6 +127,8 @@ async function run(files: string[], flags: LitmusFlags): Promise<number> {
   if (to !== undefined) bounds.timeoutMs = to * 1000;
   const un = positiveInt('--unroll', flags.unroll);
   if (un !== undefined) bounds.unroll = Math.floor(un);
+  const prune = flags.prune ?? 'auto';
+  if (prune !== 'auto' && prune !== 'on' && prune !== 'off') throw new UsageError(`--prune ${prune}: expected auto, on or off`);
   if (files.length === 0) throw new UsageError('no litmus files given');
   const dir = await resolveModelDir(flags.model);
   let model: Model;
@@ -139,7 +154,8 @@ async function run(files: string[], flags: LitmusFlags): Promise<number> {
     }
     try {
       test = parseLitmus(text, file);
-      const ex = exploreTest(test, model, bounds, flags.witness ? 'any' : flags.json ? 'allowed' : 'none');
+      const ex = exploreTest(test, model, bounds, flags.witness ? 'any' : flags.json ? 'allowed' : 'none', prune);
+      judged++;
       const r = ex.result;
       results.push(r);
       if (!flags.json) {
@@ -154,8 +170,11 @@ async function run(files: string[], flags: LitmusFlags): Promise<number> {
             process.stdout.write(`Witness for ${r.name}: ${what}\n${formatTimeline(test, r.witness)}\n`);
           } else {
             process.stdout.write(
-              `Witness for ${r.name}: no candidate execution reaching the model has the outcome the condition names ` +
-                "(it needs values no write provides, or reads that break per-location coherence, which the model's coherence check forbids)\n\n",
+              r.pruned
+                ? `Witness for ${r.name}: no allowed execution has the outcome the condition names, and pruning skipped the ` +
+                    'rejected candidates before judging them in full (run with --prune off to see one and the check that rejects it)\n\n'
+                : `Witness for ${r.name}: no candidate execution reaching the model has the outcome the condition names ` +
+                    "(it needs values no write provides, or reads that break per-location coherence, which the model's coherence check forbids)\n\n",
             );
           }
           for (const [flag, w] of Object.entries(r.flagWitnesses ?? {})) {
@@ -198,6 +217,7 @@ export function litmusCommand(program: Command): void {
     .option('--max-executions <n>', 'stop after n candidate executions (result: inconclusive)')
     .option('--timeout <seconds>', 'time limit per test (result: inconclusive)')
     .option('--unroll <n>', 'loop unrolling bound for while/for (default 2; exceeding it: inconclusive)')
+    .option('--prune <mode>', 'skip partial executions no completion of which the model can allow: auto (large searches), on, off', 'auto')
     .addHelpText('after', HELP_AFTER)
     .action(async (files: string[], flags: LitmusFlags) => {
       try {

@@ -30,7 +30,8 @@ export interface PartialJudge {
 /**
  * When exploration prunes with partial judging. 'auto': only path combinations whose search space (rf
  * candidates times lock orders) exceeds PRUNE_THRESHOLD, where the saving outweighs the cost of the extra
- * judging; 'on': always (tests use it to compare with 'off'); 'off': never.
+ * judging, and not after the last read; 'on': always, after every choice (tests use it to compare with
+ * 'off'); 'off': never.
  */
 export type PruneMode = 'auto' | 'on' | 'off';
 export const PRUNE_THRESHOLD = 20_000;
@@ -38,7 +39,7 @@ export const PRUNE_THRESHOLD = 20_000;
 export interface ExploreOptions {
   prune?: PruneMode;
   /** A fresh partial judge for one skeleton (undefined: the model cannot be judged partially). */
-  partial?: () => PartialJudge;
+  partial?: () => PartialJudge | undefined;
 }
 
 export const DEFAULT_BOUNDS: Required<Bounds> = { maxExecutions: 1_000_000, timeoutMs: 60_000, unroll: 2 };
@@ -212,7 +213,7 @@ function exploreWith(
   judge: JudgeFn,
   bounds: Bounds,
   coherence: boolean,
-  partial: (() => PartialJudge) | undefined,
+  partial: (() => PartialJudge | undefined) | undefined,
   prune: PruneMode,
 ): Exploration {
   const t0 = performance.now();
@@ -497,7 +498,9 @@ function exploreWith(
             break;
           }
         }
-        if (ok && pj && partialVerdict() !== undefined) {
+        // in 'auto' mode not after the last read: the complete execution is judged exactly next, which
+        // costs less than judging it by bounds first ('on' judges there too, so tests cover every level)
+        if (ok && pj && (k + 1 < order.length || prune === 'on') && partialVerdict() !== undefined) {
           ok = false;
           pruned++;
         }

@@ -52,10 +52,13 @@ export function exploreTest(
 ): Exploration {
   const m: WitnessMode = mode === true ? 'any' : mode === false ? 'allowed' : mode;
   const coherence = coherenceOf(model, catText);
-  const pm = partialModelOf(model);
   const ex = explore(test, model, judge as JudgeFn, bounds, coherence, {
     prune: prune ?? 'auto',
-    ...(pm ? { partial: () => new PartialSkeleton(pm) } : {}),
+    // prepared only when a search is big enough to prune (most tests never need it)
+    partial: () => {
+      const pm = partialModelOf(model);
+      return pm ? new PartialSkeleton(pm) : undefined;
+    },
   });
   if (m === 'none') return ex;
   const kept = ex.witness ?? (m === 'any' ? ex.forbidden : undefined);

@@ -1,6 +1,5 @@
 // Loads a memory model from a kernel tree's tools/memory-model: .cfg → .def text, parsed .bell/.cat (includes resolved), compiled plan.
-import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CatFile, Loc } from './cat/ast.js';
 import { ModelError } from './cat/errors.js';
@@ -53,9 +52,10 @@ export function parseCfg(text: string, file: string): ModelConfig {
   return { model, macros, ...(kv.has('bell') ? { bell: kv.get('bell') } : {}) };
 }
 
-async function readText(path: string, what: string): Promise<string> {
+/** Synchronous: a model is a handful of small files, and node:fs/promises alone costs more to load than reading them. */
+function readText(path: string, what: string): string {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
     throw new ModelError(`cannot read ${what} ${path}`);
   }
@@ -87,13 +87,13 @@ export async function loadModel(dir: string): Promise<Model> {
     if (cfgs.length !== 1) throw new ModelError(`${dir}: no linux-kernel.cfg (and not exactly one .cfg file)`);
     cfgPath = join(dir, cfgs[0]);
   }
-  const cfg = parseCfg(await readText(cfgPath, 'model configuration'), cfgPath);
+  const cfg = parseCfg(readText(cfgPath, 'model configuration'), cfgPath);
   const defFile = join(dir, cfg.macros);
-  const defText = await readText(defFile, 'macro file');
+  const defText = readText(defFile, 'macro file');
   const bellPath = cfg.bell ? join(dir, cfg.bell) : undefined;
-  const bell = bellPath ? parseFile(await readText(bellPath, 'bell file'), bellPath) : undefined;
+  const bell = bellPath ? parseFile(readText(bellPath, 'bell file'), bellPath) : undefined;
   const catPath = join(dir, cfg.model);
-  const cat = parseFile(await readText(catPath, 'cat file'), catPath);
+  const cat = parseFile(readText(catPath, 'cat file'), catPath);
 
   // Includes are resolved ahead of compilation (the compiler is synchronous): read every file that any
   // reachable include names and that exists in dir.
@@ -105,7 +105,7 @@ export async function loadModel(dir: string): Promise<Model> {
       if (ins.k !== 'include' || ins.file in NATIVE_INCLUDES || included.has(ins.file)) continue;
       const path = join(dir, ins.file);
       if (!existsSync(path)) continue; // reported by the compiler with the include's position
-      const parsed = parseFile(await readText(path, 'included file'), path);
+      const parsed = parseFile(readText(path, 'included file'), path);
       included.set(ins.file, parsed);
       pending.push(parsed);
     }

@@ -308,6 +308,9 @@ export class PartialSkeleton {
   }
 
   /** Judges one partial execution of this skeleton. */
+  /** Index (in the model's steps) of the check that failed last: tried first next time (see Run.steps). */
+  hot = -1;
+
   judge(input: PartialInput): PartialVerdict {
     const run = new Run(this, input);
     try {
@@ -350,7 +353,7 @@ class Run implements NativeCtx {
   private pm: PartialModel;
 
   constructor(
-    private readonly sk: PartialSkeleton,
+    readonly sk: PartialSkeleton,
     readonly input: PartialInput,
   ) {
     this.pm = sk.pm;
@@ -380,39 +383,67 @@ class Run implements NativeCtx {
    * else `none` as a marker that every instruction ran.
    */
   steps(checks = true): PartialVerdict {
-    for (const st of this.pm.steps) {
+    // Sibling partial executions usually fail the same check: try the one that failed last before the
+    // others (any check certain to fail decides; only `with` bindings must come first, in order).
+    const steps = this.pm.steps;
+    const hot = checks ? this.sk.hot : -1;
+    if (hot >= 0) {
+      for (let i = 0; i < hot; i++) {
+        const st = steps[i];
+        if ((st.k === 'with' || st.k === 'nwith') && !this.bindWith(st)) return { k: 'none' };
+      }
+      const v = this.check(steps[hot] as Step & { k: 'test' | 'ncheck' });
+      if (v) return v;
+    }
+    for (let i = 0; i < steps.length; i++) {
+      const st = steps[i];
       switch (st.k) {
-        case 'test': {
-          if (!checks) break;
-          const v = this.eval(st.e, st.scope, null);
-          if (failsForSure(st.op, st.neg, v, this.n)) return { k: 'fails', check: st.name };
-          break;
-        }
+        case 'test':
         case 'ncheck': {
-          if (!checks) break;
-          const v = this.get(st.dep);
-          if (v.lo !== EMPTY && !asRel(v.lo, this.n).isAcyclic()) return { k: 'fails', check: st.name };
+          if (!checks || i === hot) break;
+          const v = this.check(st);
+          if (v) {
+            this.sk.hot = i;
+            return v;
+          }
           break;
         }
+        default:
+          if (this.vals[st.slot] === undefined && !this.bindWith(st)) return checks ? { k: 'none' } : undefined;
+      }
+    }
+    return checks ? undefined : { k: 'none' };
+  }
+
+  private check(st: Step & { k: 'test' | 'ncheck' }): PartialVerdict {
+    if (st.k === 'test') {
+      const v = this.eval(st.e, st.scope, null);
+      return failsForSure(st.op, st.neg, v, this.n) ? { k: 'fails', check: st.name } : undefined;
+    }
+    const v = this.get(st.dep);
+    return v.lo !== EMPTY && !asRel(v.lo, this.n).isAcyclic() ? { k: 'fails', check: st.name } : undefined;
+  }
+
+  /** Binds a `with` name to the hull of its choices; false when there is no choice at all. */
+  private bindWith(st: Step & { k: 'with' | 'nwith' }): boolean {
+    switch (st.k) {
         case 'with': {
           const s = this.eval(st.e, st.scope, null);
           if (!isExact(s)) throw UNKNOWN;
-          if (s.lo === EMPTY || (s.lo instanceof VSet && s.lo.items.length === 0)) return checks ? { k: 'none' } : undefined;
+          if (s.lo === EMPTY || (s.lo instanceof VSet && s.lo.items.length === 0)) return false;
           if (!(s.lo instanceof VSet)) throw UNKNOWN;
           this.vals[st.slot] = hull(s.lo.items, this.n);
-          break;
+          return true;
         }
         case 'nwith': {
           const [W, cobase] = st.deps.map((d) => this.get(d));
           if (!isExact(W)) throw UNKNOWN;
           const h = coHull(this.n, this.exec.events, asSet(W.lo, this.n), asRel(cobase.lo, this.n), this.input.split);
-          if (!h) return checks ? { k: 'none' } : undefined;
+          if (!h) return false;
           this.vals[st.slot] = h;
-          break;
+          return true;
         }
-      }
     }
-    return checks ? undefined : { k: 'none' };
   }
 
   nativeLet(def: NativeDef, deps: number[]): B {
