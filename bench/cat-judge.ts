@@ -8,15 +8,9 @@ import { explore } from '../src/sim/explore.js';
 import { parseLitmus } from '../src/sim/index.js';
 import { judge, loadModel, type Model } from '../src/sim/model.js';
 import { ExecBuilder, listLitmus, litmusDir, modelDir } from '../test/sim/cat/build.js';
+import { median, round } from './stats.js';
 
 const RUNS = 7;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const round = (x: number): number => Math.round(x * 100) / 100;
 
 /** CPU time of this process in ms (the machine is shared, so wall time alone overstates our cost). */
 function cpuMs(): number {

@@ -4,14 +4,9 @@ import { join } from 'node:path';
 import { ensureKernelSource } from '../src/analyze/kernel-source.js';
 import { C, L, R, lowerCall, parseCore, type LowerOptions } from '../src/analyze/c/lower.js';
 import { VIRTIO_CORE_FILES } from '../src/ingest/types.js';
+import { median } from './stats.js';
 
 const RUNS = Number(process.env.RINGSIDE_BENCH_RUNS ?? 5);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 const opts = (on: boolean): LowerOptions => ({
   config: { CONFIG_VIRTIO_HARDEN_NOTIFICATION: on },

@@ -8,15 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { writeSyntheticMbox } from '../test/fixtures/mail/synthetic.js';
 import { ingest, scanHeads } from '../src/ingest/read.js';
 import { buildSeries, selectFamily } from '../src/ingest/series.js';
+import { median } from './stats.js';
 
 const MESSAGES = Number(process.env.RINGSIDE_BENCH_INGEST_MESSAGES ?? 20_000);
 const RUNS = Number(process.env.RINGSIDE_BENCH_RUNS ?? 3);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** Tracks the highest RSS seen, sampled on a timer and at every message. */
 class RssPeak {

@@ -7,15 +7,9 @@ import type { Execution, Judgement } from '../src/sim/execution.js';
 import { explore, type JudgeFn } from '../src/sim/explore.js';
 import { loadModel, parseLitmus, runTest } from '../src/sim/index.js';
 import { Relation } from '../src/sim/relation.js';
+import { median, round } from './stats.js';
 
 const RUNS = 7;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const round = (x: number): number => Math.round(x * 100) / 100;
 
 /** A judge that accepts every candidate without evaluating anything: what is left is exploration's own cost. */
 const stubJudge: JudgeFn = (_m, x: Execution): Iterable<Judgement> => [

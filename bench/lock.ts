@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { ensureKernelSource } from '../src/analyze/kernel-source.js';
 import { loadModel, parseLitmus, runTest, type Bounds, type Model, type TestResult } from '../src/sim/index.js';
 import { lockFamily, type LockTest } from '../test/sim/suite/lock-family.js';
+import { median, round } from './stats.js';
 
 /** Per-test limit: enough to see pruning pay off, small enough that the whole bench ends in minutes. */
 const BOUNDS: Bounds = { timeoutMs: 20_000 };
@@ -13,14 +14,6 @@ const SLOW_MS = 5_000;
 const MAX_N = 8;
 /** The unlocked counter is only part of the family up to 5 threads. */
 const MAX_N_UNLOCKED = 5;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const round = (ms: number): number => Math.round(ms * 100) / 100;
 
 /** Runs a test once, and twice more if it was quick; an inconclusive run is never repeated. */
 function timeTest(t: LockTest, model: Model): { medianMs: number; runs: number; result: TestResult } {

@@ -11,13 +11,9 @@ import { clearRunCache } from '../src/analyze/scenarios/run.js';
 import { loadCore, seriesMbox, type PatchSpec } from '../test/analyze/scenarios/patchgen.js';
 import { HARMLESS, MUTATIONS } from '../test/analyze/scenarios/mutations.js';
 import { seedSeries } from '../test/analyze/scenarios/seed.js';
+import { median } from './stats.js';
 
 const RUNS = 3;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** Seed v2 (virtio.h, virtio_config.h, virtio_ring.c, virtio.c), six harmless patches and one real race. */
 function ninePatches(): PatchSpec[] {

@@ -9,18 +9,11 @@ import { ensureKernelSource } from '../src/analyze/kernel-source.js';
 import { loadModel, parseLitmus, runTest, type Model, type TestResult } from '../src/sim/index.js';
 import { litmusFiles, parseSuiteHeader, parseUpstreamResult } from '../test/sim/suite/expectations.js';
 import { benchChain } from '../test/sim/suite/rcu-chain.js';
+import { median, round } from './stats.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = 5;
 const CLI_RUNS = 7;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const round = (ms: number): number => Math.round(ms * 100) / 100;
 
 /** Runs one parsed test `RUNS` times in this process; the model is already loaded. */
 function timeTest(text: string, file: string, model: Model): { medianMs: number; result: TestResult } {

@@ -61,7 +61,22 @@ describe('ringside litmus', () => {
     expect((out[0].witness as { steps: unknown[] }).steps.length).toBe(4);
   });
 
+  it('--prune on and off print the same results; --json counts the pruned subtrees', () => {
+    const files = ['MP+polocks.litmus', 'ISA2+pooncelock+pooncelock+pombonce.litmus', 'Z6.0+pooncelock+poonceLock+pombonce.litmus'].map((f) => join(tests, f));
+    const off = cli(['--model', model, '--prune', 'off', ...files]);
+    const on = cli(['--model', model, '--prune', 'on', ...files]);
+    expect(off.status).toBe(0);
+    const noTime = (t: string) => t.replace(/^Time .*$/gm, '');
+    expect(noTime(on.stdout)).toBe(noTime(off.stdout));
+    const json = JSON.parse(cli(['--model', model, '--prune', 'on', '--json', ...files]).stdout) as { pruned?: number; candidates: number }[];
+    const plain = JSON.parse(cli(['--model', model, '--prune', 'off', '--json', ...files]).stdout) as { pruned?: number; candidates: number }[];
+    expect(json.some((r) => (r.pruned ?? 0) > 0)).toBe(true);
+    json.forEach((r, i) => expect(r.candidates).toBeLessThanOrEqual(plain[i].candidates));
+    expect(plain.every((r) => r.pruned === undefined)).toBe(true);
+  });
+
   it('usage errors exit 2', () => {
+    expect(cli(['--prune', 'sometimes', join(tests, 'LB+poonceonces.litmus')]).status).toBe(2);
     expect(cli(['--unroll', 'zero', join(tests, 'LB+poonceonces.litmus')]).status).toBe(2);
     expect(cli(['--model', join(scratch, 'nope'), join(tests, 'LB+poonceonces.litmus')]).status).toBe(2);
   });

@@ -96,7 +96,10 @@ describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
     expect(on.candidates).toBe(24);
   });
 
-  /** A partial execution of exec: every other rf edge kept (or none), dropped reads and thread writes unknown. */
+  /**
+   * A partial execution of exec: every other rf edge kept (or none); dropped reads and every non-initial
+   * write lose their values; the lock writes ordered as in co, as exploration would impose them.
+   */
   function partialOf(exec: Execution, keepEvery: number, co: Relation): PartialInput {
     const n = exec.events.length;
     const lo = new Relation(n);
@@ -182,29 +185,10 @@ describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
         return out;
       }) as JudgeFn);
       for (const { exec, j } of consistent.slice(0, 12)) {
-        // one per execution: the static cache belongs to a skeleton, and paths differ between executions
-        const sk = new PartialSkeleton(pm);
-        const reads = [...exec.rf.pairs()];
-        // drop every other reads-from edge (and, in a second round, all of them); dropped reads and
-        // every non-initial write lose their values
+        // drop every other reads-from edge (and, in a second round, all of them); one skeleton cache per
+        // execution, since paths differ between executions
         for (const keepEvery of [2, Infinity]) {
-          const lo = new Relation(exec.events.length);
-          const hi = new Relation(exec.events.length);
-          const known = EventSet.full(exec.events.length);
-          reads.forEach(([w, r], i) => {
-            if (keepEvery !== Infinity && i % keepEvery === 0) {
-              lo.add(w, r);
-              hi.add(w, r);
-              return;
-            }
-            known.delete(r);
-            for (const e of exec.events) if (e.kind === 'W' && e.loc === exec.events[r].loc && !e.tags.includes('LKW') && !e.tags.includes('UL')) hi.add(e.id, r);
-          });
-          for (const e of exec.events) if (e.kind === 'W' && e.thread >= 0) known.delete(e.id);
-          // the lock writes' order of this execution's co, as exploration would impose it
-          const split = new Relation(exec.events.length);
-          for (const [a, b] of j.co.pairs()) if (exec.events[a].tags.includes('LKW') && exec.events[b].tags.includes('LKW')) split.add(a, b);
-          const verdict = sk.judge({ exec: { ...exec, rf: lo }, rfHi: hi, known, split });
+          const verdict = new PartialSkeleton(pm).judge(partialOf(exec, keepEvery, j.co));
           expect(verdict, `${f}: a consistent execution completes this partial one`).toBeUndefined();
           checked++;
         }
