@@ -34,7 +34,7 @@ export interface PartialJudge {
  * 'off'); 'off': never.
  */
 export type PruneMode = 'auto' | 'on' | 'off';
-export const PRUNE_THRESHOLD = 20_000;
+export const PRUNE_THRESHOLD = 2_000;
 
 export interface ExploreOptions {
   prune?: PruneMode;
