@@ -30,8 +30,7 @@ export interface PartialJudge {
 /**
  * When exploration prunes with partial judging. 'auto': only path combinations whose search space (rf
  * candidates times lock orders) exceeds PRUNE_THRESHOLD, where the saving outweighs the cost of the extra
- * judging, and not after the last read; 'on': always, after every choice (tests use it to compare with
- * 'off'); 'off': never.
+ * judging; 'on': always (tests use it to compare with 'off'); 'off': never.
  */
 export type PruneMode = 'auto' | 'on' | 'off';
 export const PRUNE_THRESHOLD = 2_000;
@@ -406,20 +405,15 @@ function exploreWith(
       partial && !fr.cutoff && (prune === 'on' || (prune === 'auto' && searchSize(fr) > PRUNE_THRESHOLD)) ? partial() : undefined;
     let order = fr.reads;
     let split: Relation | undefined;
-    const partialVerdict = (): PartialVerdict => {
-      const n = fr.events.length;
-      const lo = new Relation(n);
-      const hi = new Relation(n);
-      for (const rd of fr.reads) {
-        const w = rfOf[rd.v];
-        if (w >= 0) {
-          lo.add(w, rd.eid);
-          hi.add(w, rd.eid);
-        } else for (const c of rd.cands) hi.add(c, rd.eid);
-      }
-      const known = new EventSet(n);
-      const events: Event[] = new Array(n);
-      for (let i = 0; i < n; i++) {
+    // rf bounds: every candidate edge of every read (the upper bound before any choice)
+    const nEv = fr.events.length;
+    const allCands = new Relation(nEv);
+    for (const rd of fr.reads) for (const c of rd.cands) allCands.add(c, rd.eid);
+    // event values (read and written) under the current choices: only different-values asks for them
+    const values = (): { events: Event[]; known: EventSet } => {
+      const known = new EventSet(nEv);
+      const events: Event[] = new Array(nEv);
+      for (let i = 0; i < nEv; i++) {
         const e = fr.events[i];
         const sy = fr.sym[i];
         let v: Value | undefined = e.value;
@@ -448,8 +442,20 @@ function exploreWith(
           known.add(eid);
         }
       }
-      const exec: Execution = { events, po: fr.po, rf: lo, rmw: fr.rmw, addr: fr.addr, data: fr.data, ctrl: fr.ctrl, IW: fr.IW, observedLocs };
-      return pj!.judge({ exec, rfHi: hi, known, ...(split ? { split } : {}) });
+      return { events, known };
+    };
+    const partialVerdict = (): PartialVerdict => {
+      const lo = new Relation(nEv);
+      const hi = allCands.clone();
+      for (const rd of fr.reads) {
+        const w = rfOf[rd.v];
+        if (w < 0) continue;
+        for (const c of rd.cands) hi.delete(c, rd.eid);
+        hi.add(w, rd.eid);
+        lo.add(w, rd.eid);
+      }
+      const exec: Execution = { events: fr.events, po: fr.po, rf: lo, rmw: fr.rmw, addr: fr.addr, data: fr.data, ctrl: fr.ctrl, IW: fr.IW, observedLocs };
+      return pj!.judge({ exec, rfHi: hi, known: values, ...(split ? { split } : {}) });
     };
     const dfs = (k: number): void => {
       if (stop) return;
@@ -498,9 +504,7 @@ function exploreWith(
             break;
           }
         }
-        // in 'auto' mode not after the last read: the complete execution is judged exactly next, which
-        // costs less than judging it by bounds first ('on' judges there too, so tests cover every level)
-        if (ok && pj && (k + 1 < order.length || prune === 'on') && partialVerdict() !== undefined) {
+        if (ok && pj && partialVerdict() !== undefined) {
           ok = false;
           pruned++;
         }

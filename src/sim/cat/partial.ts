@@ -29,8 +29,13 @@
  * that cannot exist, mean no completion has any branch at all: nothing to judge either.
  * Any evaluation error, and anything not covered above, answers "unknown": exploration then goes on exactly as
  * without pruning, and the exact evaluator (evaluator.ts) judges the complete executions as always.
+ *
+ * The two bounds are computed on demand, each by itself: `acyclic hb` needs only hb's lower bound, which needs
+ * upper bounds only of what appears on the right of `\` or under `~` in its definition. Values that depend
+ * only on the skeleton are one value for both bounds. A construct that needs an exact value (the set of a
+ * `with`, a function, an argument of map or cross) computes both bounds and requires them equal.
  */
-import type { Execution } from '../execution.js';
+import type { Event, Execution } from '../execution.js';
 import type { Model } from '../model.js';
 import { EventSet, Relation } from '../relation.js';
 import type { Binding, CatFile, Expr, Instr, Loc, Params, TestOp } from './ast.js';
@@ -60,8 +65,9 @@ export interface PartialInput {
   exec: Execution;
   /** Every rf edge any completion may have (contains exec.rf). */
   rfHi: Relation;
-  /** Events whose value is the same in every completion. */
-  known: EventSet;
+  /** Events whose value is the same in every completion (with exec.events' values), or how to get them:
+   * values matter only to different-values, so exploration computes them only if asked. */
+  known: EventSet | (() => { events: Event[]; known: EventSet });
   /** Same-location write pairs every completion's co contains (exploration's imposed lock orders). */
   split?: Relation;
 }
@@ -69,7 +75,10 @@ export interface PartialInput {
 /** `fails`: every completion fails this check; `none`: no completion has any branch; undefined: unknown. */
 export type PartialVerdict = { k: 'fails'; check: string } | { k: 'none' } | undefined;
 
-/** Bounds of one value: lo ⊆ exact ⊆ hi. Non-set values (tags, functions, tuples of them) are exact: lo === hi. */
+/** Which bound: 0 the lower, 1 the upper. */
+type Side = 0 | 1;
+
+/** Bounds of one value: lo ⊆ exact ⊆ hi (boundsOf's result). */
 interface B {
   lo: Value;
   hi: Value;
@@ -79,10 +88,20 @@ interface B {
 class Unknown extends Error {}
 const UNKNOWN = new Unknown('partial judging: unknown');
 
-function ex(v: Value): B {
-  return { lo: v, hi: v };
+/** A bound computed on demand and kept: a local name, a function argument, a tuple item. */
+class Lazy {
+  private v0?: Value;
+  private v1?: Value;
+  /** Computed by f on demand, or given: one value for both bounds, or a lower and an upper one. */
+  constructor(private readonly f: ((side: Side) => Value) | null, lo?: Value, hi: Value | undefined = lo) {
+    this.v0 = lo;
+    this.v1 = hi;
+  }
+  get(side: Side): Value {
+    if (side === 0) return (this.v0 ??= this.f!(0));
+    return (this.v1 ??= this.f!(1));
+  }
 }
-const isExact = (b: B): boolean => b.lo === b.hi;
 
 /** A function value of the model (closures are exact values). */
 class IClo {
@@ -96,15 +115,15 @@ class IClo {
   ) {}
 }
 interface Locals {
-  names: Map<string, B>;
+  names: Map<string, Lazy>;
   up: Locals | null;
 }
 
 interface BindDef {
   name: string;
-  /** Depends only on the skeleton: computed once per skeleton. */
+  /** Depends only on the skeleton: computed once per skeleton, one value for both bounds. */
   static: boolean;
-  compute(run: Run): B;
+  compute(run: Run, side: Side): Value;
 }
 
 type Step =
@@ -136,7 +155,7 @@ export class PartialModel {
     this.final = this.env;
   }
 
-  private bind(name: string, st: boolean, compute: (run: Run) => B): number {
+  private bind(name: string, st: boolean, compute: (run: Run, side: Side) => Value): number {
     this.binds.push({ name, static: st, compute });
     this.isStatic.push(st);
     return this.binds.length - 1;
@@ -156,7 +175,7 @@ export class PartialModel {
       const def = ins.def;
       const deps = def.deps.map(dep);
       const st = !def.dynamic && deps.every((d) => this.isStatic[d]);
-      this.env.set(def.name, this.bind(def.name, st, (run) => run.nativeLet(def, deps)));
+      this.env.set(def.name, this.bind(def.name, st, (run, side) => run.nativeLet(def, deps, side)));
     } else if (ins.k === 'check') {
       this.steps.push({ k: 'ncheck', name: ins.name, dep: dep(ins.dep) });
     } else {
@@ -192,7 +211,7 @@ export class PartialModel {
         return;
       }
       case 'enum': {
-        const v = ex(new VSet(ins.tags.map((t) => new VTag(t))));
+        const v = new VSet(ins.tags.map((t) => new VTag(t)));
         this.env.set(ins.name, this.bind(ins.name, true, () => v));
         return;
       }
@@ -256,7 +275,7 @@ export class PartialModel {
     for (const b of binds) {
       const st = this.staticExpr(b.e, scope);
       const e = b.e;
-      const hidden = this.bind(b.pat.kind === 'one' ? (b.pat.name ?? '_') : '(tuple)', st, (run) => run.eval(e, scope, null));
+      const hidden = this.bind(b.pat.kind === 'one' ? (b.pat.name ?? '_') : '(tuple)', st, (run, side) => run.eval(e, scope, null, side));
       if (b.pat.kind === 'one') {
         if (b.pat.name !== null) this.env.set(b.pat.name, hidden);
       } else {
@@ -264,7 +283,7 @@ export class PartialModel {
         const loc = b.loc;
         names.forEach((nm, i) => {
           if (nm === null) return;
-          this.env.set(nm, this.bind(nm, st, (run) => tupleItemB(run.get(hidden), i, names.length, loc)));
+          this.env.set(nm, this.bind(nm, st, (run, side) => tupleItem(run.get(hidden, side), i, names.length, loc)));
         });
       }
     }
@@ -289,9 +308,9 @@ export class PartialModel {
     }
     const exprs = binds.map((b) => b.e);
     names.forEach((nm, i) => {
-      this.bind(nm, st, (run) => {
-        run.recGroup(slots, exprs, inner);
-        return run.vals[slots[i]]!;
+      this.bind(nm, st, (run, side) => {
+        run.recGroup(slots, exprs, inner, st);
+        return run.vals[side][slots[i]]!;
       });
     });
     names.forEach((nm, i) => this.env.set(nm, slots[i]));
@@ -300,9 +319,9 @@ export class PartialModel {
 
 /** Per-skeleton state: the cached static bindings. */
 export class PartialSkeleton {
-  readonly cache: (B | undefined)[];
+  readonly cache: (Value | undefined)[];
   /** Values of static sub-expressions (PartialModel.staticNode). */
-  readonly exprCache = new Map<Expr, B>();
+  readonly exprCache = new Map<Expr, Value>();
   constructor(readonly pm: PartialModel) {
     this.cache = new Array(pm.binds.length);
   }
@@ -332,7 +351,7 @@ export function boundsOf(sk: PartialSkeleton, input: PartialInput, names: Iterab
       const slot = sk.pm.final.get(nm);
       if (slot === undefined) continue;
       try {
-        const b = run.get(slot);
+        const b = { lo: run.get(slot, 0), hi: run.get(slot, 1) };
         if (b.lo === EMPTY || b.lo instanceof Relation || b.lo instanceof EventSet) out.set(nm, b);
       } catch (e) {
         if (!(e instanceof Unknown || e instanceof CatRuntimeError)) throw e;
@@ -348,9 +367,11 @@ export function boundsOf(sk: PartialSkeleton, input: PartialInput, names: Iterab
 class Run implements NativeCtx {
   readonly n: number;
   readonly exec: Execution;
-  readonly vals: (B | undefined)[];
+  /** Per bound, the value of each top-level binding computed so far. */
+  readonly vals: [(Value | undefined)[], (Value | undefined)[]];
   private all?: EventSet;
   private pm: PartialModel;
+  private values?: { events: Event[]; known: EventSet };
 
   constructor(
     readonly sk: PartialSkeleton,
@@ -359,21 +380,21 @@ class Run implements NativeCtx {
     this.pm = sk.pm;
     this.exec = input.exec;
     this.n = input.exec.events.length;
-    this.vals = new Array(this.pm.binds.length);
+    this.vals = [new Array(this.pm.binds.length), new Array(this.pm.binds.length)];
   }
 
-  get(i: number): B {
-    const v = this.vals[i];
-    if (v) return v;
+  get(i: number, side: Side): Value {
+    const v = this.vals[side][i];
+    if (v !== undefined) return v;
     const def = this.pm.binds[i];
     if (def.static) {
       let c = this.sk.cache[i];
-      if (!c) this.sk.cache[i] = c = def.compute(this);
-      this.vals[i] = c;
+      if (c === undefined) this.sk.cache[i] = c = def.compute(this, 0);
+      this.vals[0][i] = this.vals[1][i] = c;
       return c;
     }
-    const r = def.compute(this);
-    this.vals[i] = r;
+    const r = def.compute(this, side);
+    this.vals[side][i] = r;
     return r;
   }
 
@@ -409,7 +430,7 @@ class Run implements NativeCtx {
           break;
         }
         default:
-          if (this.vals[st.slot] === undefined && !this.bindWith(st)) return checks ? { k: 'none' } : undefined;
+          if (this.vals[0][st.slot] === undefined && !this.bindWith(st)) return checks ? { k: 'none' } : undefined;
       }
     }
     return checks ? undefined : { k: 'none' };
@@ -417,406 +438,406 @@ class Run implements NativeCtx {
 
   private check(st: Step & { k: 'test' | 'ncheck' }): PartialVerdict {
     if (st.k === 'test') {
-      const v = this.eval(st.e, st.scope, null);
-      return failsForSure(st.op, st.neg, v, this.n) ? { k: 'fails', check: st.name } : undefined;
+      // the check holds on the exact value x iff P(x) (negated: iff not P(x)); P = empty, acyclic or
+      // irreflexive only breaks as x grows, so P fails for sure when it fails on the lower bound, and
+      // not-P fails for sure when P holds on the upper bound
+      const v = this.eval(st.e, st.scope, null, st.neg ? 1 : 0);
+      if (v instanceof VSet) throw UNKNOWN; // sets of values have no bounds here
+      const holds = this.holds(st.op, v);
+      return (st.neg ? holds : !holds) ? { k: 'fails', check: st.name } : undefined;
     }
-    const v = this.get(st.dep);
-    return v.lo !== EMPTY && !asRel(v.lo, this.n).isAcyclic() ? { k: 'fails', check: st.name } : undefined;
+    const v = this.get(st.dep, 0);
+    return v !== EMPTY && !asRel(v, this.n).isAcyclic() ? { k: 'fails', check: st.name } : undefined;
+  }
+
+  private holds(op: TestOp, x: Value): boolean {
+    if (op === 'empty') return isEmptyValue(x);
+    if (x === EMPTY) return true;
+    const r = asRel(x, this.n);
+    return op === 'acyclic' ? r.isAcyclic() : r.isIrreflexive();
   }
 
   /** Binds a `with` name to the hull of its choices; false when there is no choice at all. */
   private bindWith(st: Step & { k: 'with' | 'nwith' }): boolean {
-    switch (st.k) {
-        case 'with': {
-          const s = this.eval(st.e, st.scope, null);
-          if (!isExact(s)) throw UNKNOWN;
-          if (s.lo === EMPTY || (s.lo instanceof VSet && s.lo.items.length === 0)) return false;
-          if (!(s.lo instanceof VSet)) throw UNKNOWN;
-          this.vals[st.slot] = hull(s.lo.items, this.n);
-          return true;
-        }
-        case 'nwith': {
-          const [W, cobase] = st.deps.map((d) => this.get(d));
-          if (!isExact(W)) throw UNKNOWN;
-          const h = coHull(this.n, this.exec.events, asSet(W.lo, this.n), asRel(cobase.lo, this.n), this.input.split);
-          if (!h) return false;
-          this.vals[st.slot] = h;
-          return true;
-        }
+    if (st.k === 'with') {
+      const s = this.exact(st.e, st.scope, null);
+      if (s === EMPTY || (s instanceof VSet && s.items.length === 0)) return false;
+      if (!(s instanceof VSet)) throw UNKNOWN;
+      const [lo, hi] = hull(s.items);
+      this.vals[0][st.slot] = lo;
+      this.vals[1][st.slot] = hi;
+      return true;
     }
+    const W = this.get(st.deps[0], 0);
+    if (!this.pm.binds[st.deps[0]].static) throw UNKNOWN;
+    const cobase = this.get(st.deps[1], 0);
+    const h = coHull(this.n, this.exec.events, asSet(W, this.n), asRel(cobase, this.n), this.input.split);
+    if (!h) return false;
+    this.vals[0][st.slot] = h.lo;
+    this.vals[1][st.slot] = h.hi;
+    return true;
   }
 
-  nativeLet(def: NativeDef, deps: number[]): B {
-    if (def.name === 'rf' && deps.length === 0 && def.dynamic) return { lo: this.input.exec.rf, hi: this.input.rfHi };
+  nativeLet(def: NativeDef, deps: number[], side: Side): Value {
+    if (def.name === 'rf' && deps.length === 0 && def.dynamic) return side === 0 ? this.input.exec.rf : this.input.rfHi;
     // natives read only their deps and the skeleton (rf, handled above, and different-values, a function
-    // bounded when applied, are the exceptions): exact deps give an exact value
-    const vs = deps.map((d) => this.get(d));
-    if (vs.every(isExact)) return ex(def.compute(this, vs.map((x) => x.lo)));
-    if (!def.monotone) throw UNKNOWN;
-    return {
-      lo: def.compute(this, vs.map((x) => x.lo)),
-      hi: def.compute(this, vs.map((x) => x.hi)),
-    };
+    // bounded when applied, are the exceptions); a static one has one value, a dynamic one must be monotone
+    if (!def.monotone && !deps.every((d) => this.pm.binds[d].static)) throw UNKNOWN;
+    return def.compute(
+      this,
+      deps.map((d) => this.get(d, side)),
+    );
   }
 
-  /** Top-level let rec: iterate on the bounds, in herd's order, until neither bound changes. */
-  recGroup(slots: number[], exprs: Expr[], scope: Map<string, number>): void {
+  /** Top-level let rec: iterate both bounds in herd's order until neither changes. */
+  recGroup(slots: number[], exprs: Expr[], scope: Map<string, number>, st: boolean): void {
     const isFun = exprs.map((e) => e.k === 'fun');
+    const [v0, v1] = this.vals;
     slots.forEach((s, i) => {
-      this.vals[s] = isFun[i] ? this.eval(exprs[i], scope, null) : ex(EMPTY);
+      if (isFun[i]) v0[s] = v1[s] = this.exact(exprs[i], scope, null);
+      else v0[s] = v1[s] = EMPTY;
     });
-    if (isFun.every(Boolean)) return;
-    for (let iter = 0; ; iter++) {
-      let changed = false;
-      for (let i = 0; i < slots.length; i++) {
-        if (isFun[i]) continue;
-        const v = this.eval(exprs[i], scope, null);
-        const old = this.vals[slots[i]]!;
-        if (!valueEquals(v.lo, old.lo) || !valueEquals(v.hi, old.hi)) changed = true;
-        this.vals[slots[i]] = v;
+    if (!isFun.every(Boolean)) {
+      for (let iter = 0; ; iter++) {
+        let changed = false;
+        for (let i = 0; i < slots.length; i++) {
+          if (isFun[i]) continue;
+          const lo = this.eval(exprs[i], scope, null, 0);
+          const hi = this.eval(exprs[i], scope, null, 1);
+          if (!valueEquals(lo, v0[slots[i]]!) || !valueEquals(hi, v1[slots[i]]!)) changed = true;
+          v0[slots[i]] = lo;
+          v1[slots[i]] = hi;
+        }
+        if (!changed) break;
+        if (iter > 4 * this.n * this.n + 16) throw UNKNOWN;
       }
-      if (!changed) return;
-      if (iter > 4 * this.n * this.n + 16) throw UNKNOWN;
     }
+    // a static group has one value: keep it for the skeleton (both bounds are equal then)
+    if (st) for (const s of slots) this.sk.cache[s] = v0[s];
   }
 
   universe(): EventSet {
     return (this.all ??= EventSet.full(this.n));
   }
 
+  /** NativeCtx.apply, for natives calling back into the model (map): exact arguments and results only. */
   apply(f: Value, arg: Value, loc: Loc): Value {
-    // natives calling back into the model (map): exact arguments only, exact results only
-    const r = this.applyB(ex(f), ex(arg), loc);
-    if (!isExact(r)) throw UNKNOWN;
-    return r.lo;
+    const a = new Lazy(null, arg);
+    const lo = this.applyL(f, a, loc, 0);
+    const hi = this.applyL(f, a, loc, 1);
+    if (lo !== hi && !valueEquals(lo, hi)) throw UNKNOWN;
+    return lo;
   }
 
-  applyB(f: B, arg: B, loc: Loc): B {
-    if (!isExact(f)) throw UNKNOWN;
-    const fn = f.lo as unknown;
+  private applyL(fn: Value, arg: Lazy, loc: Loc, side: Side): Value {
     if (fn instanceof IClo) {
-      const names = new Map<string, B>();
+      const names = new Map<string, Lazy>();
       if (fn.params.kind === 'one') {
         if (fn.params.name !== null) names.set(fn.params.name, arg);
       } else {
         const ps = fn.params.names;
         ps.forEach((p, i) => {
-          if (p !== null) names.set(p, tupleItemB(arg, i, ps.length, loc));
+          if (p !== null) names.set(p, new Lazy((sd) => tupleItem(arg.get(sd), i, ps.length, loc)));
         });
       }
-      return this.eval(fn.body, fn.scope, { names, up: fn.locals });
+      return this.eval(fn.body, fn.scope, { names, up: fn.locals }, side);
     }
-    if (fn instanceof VPrim) return this.prim(fn, arg, loc);
+    if (fn instanceof VPrim) return this.prim(fn, arg, loc, side);
     throw new CatRuntimeError(loc, 'not a function');
   }
 
-  private prim(p: VPrim, arg: B, loc: Loc): B {
-    if (p.name === 'different-values') return this.differentValues(arg, loc);
-    if (p.name === 'singlestep') {
-      if (isExact(arg)) return ex(p.fn(arg.lo, this, loc));
-      const lo = arg.lo === EMPTY ? EMPTY : asRel(arg.lo, this.n, loc);
-      const hi = arg.hi === EMPTY ? EMPTY : asRel(arg.hi, this.n, loc);
-      if (hi === EMPTY) return ex(EMPTY);
-      const lo2 = lo === EMPTY ? EMPTY : (lo as Relation).diff((hi as Relation).seq(hi as Relation));
-      const hi2 = lo === EMPTY ? hi : (hi as Relation).diff((lo as Relation).seq(lo as Relation));
-      return { lo: lo2, hi: hi2 };
+  private prim(p: VPrim, arg: Lazy, loc: Loc, side: Side): Value {
+    const n = this.n;
+    switch (p.name) {
+      case 'different-values':
+        return this.differentValues(arg.get(side), side, loc);
+      case 'singlestep': {
+        // r \ (r ; r): the lower bound removes what the upper bound composes, and the other way round
+        const r = arg.get(side);
+        if (r === EMPTY) return EMPTY;
+        const o = arg.get((1 - side) as Side);
+        const oo = o === EMPTY ? new Relation(n) : asRel(o, n, loc).seq(asRel(o, n, loc));
+        return asRel(r, n, loc).diff(oo);
+      }
     }
-    if (isExact(arg)) return ex(p.fn(arg.lo, this, loc));
-    if (MONOTONE_PRIMS.has(p.name)) return { lo: p.fn(arg.lo, this, loc), hi: p.fn(arg.hi, this, loc) };
-    throw UNKNOWN;
+    if (MONOTONE_PRIMS.has(p.name)) return p.fn(arg.get(side), this, loc);
+    // anything else needs its argument exactly
+    const lo = arg.get(0);
+    const hi = arg.get(1);
+    if (lo !== hi && !valueEquals(lo, hi)) throw UNKNOWN;
+    return p.fn(lo, this, loc);
   }
 
   /** Pairs whose events' values differ: certainly (both known and different) / possibly (not both known and equal). */
-  private differentValues(arg: B, loc: Loc): B {
-    const ev = this.exec.events;
-    const known = this.input.known;
-    const same = (a: number, b: number): boolean | undefined => {
-      if (!known.has(a) || !known.has(b)) return undefined;
-      const x = ev[a].value,
-        y = ev[b].value;
-      if (x === undefined || y === undefined) return false; // as the exact primitive: no value, no match
-      if (typeof x === 'number' || typeof y === 'number') return x === y;
-      return x.loc === y.loc;
-    };
-    const pick = (v: Value, keep: (s: boolean | undefined) => boolean): Value => {
-      if (v === EMPTY) return EMPTY;
-      const r = asRel(v, this.n, loc);
-      const out = new Relation(this.n);
-      for (const [a, b] of r.pairs()) if (keep(same(a, b))) out.add(a, b);
-      return out;
-    };
-    return { lo: pick(arg.lo, (s) => s === false), hi: pick(arg.hi, (s) => s !== true) };
+  private differentValues(v: Value, side: Side, loc: Loc): Value {
+    if (v === EMPTY) return EMPTY;
+    const k = this.input.known;
+    const { events: ev, known } = (this.values ??= typeof k === 'function' ? k() : { events: this.exec.events, known: k });
+    const r = asRel(v, this.n, loc);
+    const out = new Relation(this.n);
+    for (const [a, b] of r.pairs()) {
+      let same: boolean | undefined;
+      if (known.has(a) && known.has(b)) {
+        const x = ev[a].value,
+          y = ev[b].value;
+        // as the exact primitive: an event without a value matches nothing
+        same = x === undefined || y === undefined ? false : typeof x === 'number' || typeof y === 'number' ? x === y : x.loc === y.loc;
+      }
+      if (side === 0 ? same === false : same !== true) out.add(a, b);
+    }
+    return out;
   }
 
-  eval(e: Expr, scope: Map<string, number>, locals: Locals | null): B {
+  /** The value of e, which must be the same for both bounds (else the answer is unknown). */
+  exact(e: Expr, scope: Map<string, number>, locals: Locals | null): Value {
+    const lo = this.eval(e, scope, locals, 0);
+    // closures are the same for both bounds: their bodies are evaluated for the bound asked, when applied
+    if (lo instanceof IClo || this.pm.staticNode(e, scope, locals)) return lo;
+    const hi = this.eval(e, scope, locals, 1);
+    if (lo !== hi && !valueEquals(lo, hi)) throw UNKNOWN;
+    return lo;
+  }
+
+  eval(e: Expr, scope: Map<string, number>, locals: Locals | null, side: Side): Value {
     if (e.k === 'var') {
       for (let l = locals; l; l = l.up) {
         const v = l.names.get(e.name);
-        if (v) return v;
+        if (v) return v.get(side);
       }
       const s = scope.get(e.name);
       if (s === undefined) throw new CatRuntimeError(e.loc, `unbound name '${e.name}'`);
-      return this.get(s);
+      return this.get(s, side);
     }
     // sub-expressions reading only skeleton-level names (no rf, no local) are computed once per skeleton
     if (this.pm.staticNode(e, scope, locals)) {
       const cache = this.sk.exprCache;
       let v = cache.get(e);
-      if (!v) cache.set(e, (v = this.evalRaw(e, scope, locals)));
+      if (v === undefined) cache.set(e, (v = this.evalRaw(e, scope, locals, 0)));
       return v;
     }
-    return this.evalRaw(e, scope, locals);
+    return this.evalRaw(e, scope, locals, side);
   }
 
-  private evalRaw(e: Expr, scope: Map<string, number>, locals: Locals | null): B {
+  private evalRaw(e: Expr, scope: Map<string, number>, locals: Locals | null, side: Side): Value {
+    const n = this.n;
     switch (e.k) {
       case 'var':
-        return this.eval(e, scope, locals);
+        return this.eval(e, scope, locals, side);
       case 'empty':
-        return ex(EMPTY);
+        return EMPTY;
       case 'univ':
-        return ex(this.universe());
+        return this.universe();
       case 'tag':
-        return ex(new VTag(e.name));
+        return new VTag(e.name);
       case 'set': {
         let acc: Value = EMPTY;
-        for (const it of e.items) {
-          const v = this.eval(it, scope, locals);
-          if (!isExact(v)) throw UNKNOWN;
-          acc = addElement(v.lo, acc, this.n, e.loc);
-        }
-        return ex(acc);
+        for (const it of e.items) acc = addElement(this.exact(it, scope, locals), acc, n, e.loc);
+        return acc;
       }
-      case 'toid':
-        return this.map1(this.eval(e.e, scope, locals), (v) => (v === EMPTY ? EMPTY : Relation.identity(asSet(v, this.n, e.loc))));
+      case 'toid': {
+        const v = this.eval(e.e, scope, locals, side);
+        return v === EMPTY ? EMPTY : Relation.identity(asSet(v, n, e.loc));
+      }
       case 'un': {
-        const a = this.eval(e.e, scope, locals);
-        const n = this.n;
+        if (e.op === 'comp') {
+          // ~a: the lower bound is the complement of a's upper bound
+          const v = this.eval(e.e, scope, locals, (1 - side) as Side);
+          if (v instanceof EventSet || v instanceof Relation) return v.complement();
+          if (v === EMPTY) return this.universe();
+          throw new CatRuntimeError(e.loc, '~: expected a set or relation');
+        }
+        const v = this.eval(e.e, scope, locals, side);
         switch (e.op) {
-          case 'comp': {
-            const c = (v: Value): Value => {
-              if (v instanceof EventSet || v instanceof Relation) return v.complement();
-              if (v === EMPTY) return this.universe();
-              throw new CatRuntimeError(e.loc, '~: expected a set or relation');
-            };
-            if (isExact(a)) return ex(c(a.lo));
-            return { lo: c(a.hi), hi: c(a.lo) };
-          }
           case 'inv':
-            return this.map1(a, (v) => (v === EMPTY ? EMPTY : asRel(v, n, e.loc).inverse()));
+            return v === EMPTY ? EMPTY : asRel(v, n, e.loc).inverse();
           case 'plus':
-            return this.map1(a, (v) => (v === EMPTY ? EMPTY : asRel(v, n, e.loc).plus()));
+            return v === EMPTY ? EMPTY : asRel(v, n, e.loc).plus();
           case 'star':
-            return this.map1(a, (v) => (v === EMPTY ? Relation.identity(this.universe()) : asRel(v, n, e.loc).star()));
+            return v === EMPTY ? Relation.identity(this.universe()) : asRel(v, n, e.loc).star();
           case 'opt':
-            return this.map1(a, (v) => (v === EMPTY ? Relation.identity(this.universe()) : asRel(v, n, e.loc).opt()));
+            return v === EMPTY ? Relation.identity(this.universe()) : asRel(v, n, e.loc).opt();
         }
         throw UNKNOWN;
       }
       case 'bin':
-        return this.binary(e, scope, locals);
-      case 'tuple': {
-        const items = e.items.map((x) => this.eval(x, scope, locals));
-        if (items.every(isExact)) return ex(new VTuple(items.map((b) => b.lo)));
-        return { lo: new VTuple(items.map((b) => b.lo)), hi: new VTuple(items.map((b) => b.hi)) };
+        return this.binary(e, scope, locals, side);
+      case 'tuple':
+        return new VTuple(e.items.map((x) => this.eval(x, scope, locals, side)));
+      case 'app': {
+        const f = this.exact(e.fn, scope, locals);
+        const arg = e.arg;
+        return this.applyL(f, new Lazy((sd) => this.eval(arg, scope, locals, sd)), e.loc, side);
       }
-      case 'app':
-        return this.applyB(this.eval(e.fn, scope, locals), this.eval(e.arg, scope, locals), e.loc);
       case 'fun':
-        return ex(new IClo(e.name, e.params, e.body, scope, locals) as unknown as Value);
+        return new IClo(e.name, e.params, e.body, scope, locals) as unknown as Value;
       case 'let': {
-        const names = new Map<string, B>();
+        const names = new Map<string, Lazy>();
         const inner: Locals = { names, up: locals };
         if (!e.rec) {
-          const vs = e.binds.map((b) => this.eval(b.e, scope, locals));
-          e.binds.forEach((b, i) => {
+          for (const b of e.binds) {
+            const be = b.e;
+            const whole = new Lazy((sd) => this.eval(be, scope, locals, sd));
             if (b.pat.kind === 'one') {
-              if (b.pat.name !== null) names.set(b.pat.name, vs[i]);
+              if (b.pat.name !== null) names.set(b.pat.name, whole);
             } else {
               const ps = b.pat.names;
               ps.forEach((p, j) => {
-                if (p !== null) names.set(p, tupleItemB(vs[i], j, ps.length, b.loc));
+                if (p !== null) names.set(p, new Lazy((sd) => tupleItem(whole.get(sd), j, ps.length, b.loc)));
               });
             }
-          });
-          return this.eval(e.body, scope, inner);
+          }
+          return this.eval(e.body, scope, inner, side);
         }
+        // let rec … in: both bounds iterated together, in herd's order
         const bnames = e.binds.map((b) => (b.pat.kind === 'one' && b.pat.name !== null ? b.pat.name : '_'));
-        const isFun = e.binds.map((b) => b.e.k === 'fun');
-        bnames.forEach((nm, i) => names.set(nm, ex(EMPTY)));
-        bnames.forEach((nm, i) => {
-          if (isFun[i]) names.set(nm, this.eval(e.binds[i].e, scope, inner));
+        const exprs = e.binds.map((b) => b.e);
+        const isFun = exprs.map((x) => x.k === 'fun');
+        exprs.forEach((x, i) => {
+          const v = x.k === 'fun' ? (new IClo(x.name, x.params, x.body, scope, inner) as unknown as Value) : EMPTY;
+          names.set(bnames[i], new Lazy(null, v));
         });
         if (!isFun.every(Boolean)) {
           for (let iter = 0; ; iter++) {
             let changed = false;
             for (let i = 0; i < bnames.length; i++) {
               if (isFun[i]) continue;
-              const v = this.eval(e.binds[i].e, scope, inner);
               const old = names.get(bnames[i])!;
-              if (!valueEquals(v.lo, old.lo) || !valueEquals(v.hi, old.hi)) changed = true;
-              names.set(bnames[i], v);
+              const lo = this.eval(exprs[i], scope, inner, 0);
+              const hi = this.eval(exprs[i], scope, inner, 1);
+              if (!valueEquals(lo, old.get(0)) || !valueEquals(hi, old.get(1))) changed = true;
+              names.set(bnames[i], new Lazy(null, lo, hi));
             }
             if (!changed) break;
-            if (iter > 4 * this.n * this.n + 16) throw UNKNOWN;
+            if (iter > 4 * n * n + 16) throw UNKNOWN;
           }
         }
-        return this.eval(e.body, scope, inner);
+        return this.eval(e.body, scope, inner, side);
       }
       case 'try':
         try {
-          return this.eval(e.e, scope, locals);
+          return this.eval(e.e, scope, locals, side);
         } catch (err) {
-          if (err instanceof CatRuntimeError) return this.eval(e.alt, scope, locals);
-          throw err;
+          if (!(err instanceof CatRuntimeError)) throw err;
+          // the exact evaluation takes the alternative only if e fails there too: require it on both bounds
+          try {
+            this.eval(e.e, scope, locals, (1 - side) as Side);
+          } catch (err2) {
+            if (err2 instanceof CatRuntimeError) return this.eval(e.alt, scope, locals, side);
+            throw err2;
+          }
+          throw UNKNOWN;
         }
     }
-  }
-
-  /** A monotone one-argument operation on bounds (computed once when exact). */
-  private map1(a: B, f: (v: Value) => Value): B {
-    if (isExact(a)) return ex(f(a.lo));
-    if (a.lo instanceof VSet || a.hi instanceof VSet) throw UNKNOWN;
-    return { lo: f(a.lo), hi: f(a.hi) };
   }
 
   /**
-   * r1 ; r2 ; … with [S] operands applied as row/column filters (as the exact evaluator does), per bound.
-   * Operands are evaluated only while a bound is still non-empty: once both are empty, so is the rest.
+   * r1 ; r2 ; … with [S] operands applied as row/column filters (as the exact evaluator does).
+   * Operands are evaluated only while the composition is not empty: once it is, so is the rest.
    */
-  private seq(e: Expr & { k: 'bin' }, scope: Map<string, number>, locals: Locals | null): B {
+  private seq(e: Expr & { k: 'bin' }, scope: Map<string, number>, locals: Locals | null, side: Side): Value {
     const n = this.n;
-    // per bound: the composition so far (null: none yet) and the domain filter before the first relation
-    const acc: [Relation | null, Relation | null] = [null, null];
-    const dom: [EventSet | null, EventSet | null] = [null, null];
-    const dead = [false, false];
-    let exact = true;
+    let acc: Relation | null = null;
+    let dom: EventSet | null = null;
     for (const a of e.args) {
       const filter = a.k === 'toid';
-      const b = this.eval(filter ? a.e : a, scope, locals);
-      if (b.lo instanceof VSet || b.hi instanceof VSet) throw UNKNOWN;
-      if (!isExact(b)) exact = false;
-      for (let side = 0; side < 2; side++) {
-        if (dead[side]) continue;
-        const v = side === 0 ? b.lo : b.hi;
-        if (v === EMPTY) {
-          dead[side] = true;
-          continue;
-        }
-        if (filter) {
-          const st = asSet(v, n, e.loc);
-          const cur = acc[side];
-          if (cur === null) dom[side] = dom[side] ? dom[side]!.inter(st) : st;
-          else acc[side] = cur.restrictRange(st);
-        } else {
-          const r = asRel(v, n, e.loc);
-          const cur = acc[side];
-          const d = dom[side];
-          acc[side] = cur === null ? (d ? r.restrictDomain(d) : r) : cur.seq(r);
-        }
-        if (acc[side] !== null && acc[side]!.isEmpty()) dead[side] = true;
+      const v = this.eval(filter ? a.e : a, scope, locals, side);
+      if (v === EMPTY) return EMPTY;
+      if (filter) {
+        const st = asSet(v, n, e.loc);
+        if (acc === null) dom = dom ? dom.inter(st) : st;
+        else acc = acc.restrictRange(st);
+      } else {
+        const r = asRel(v, n, e.loc);
+        acc = acc === null ? (dom ? r.restrictDomain(dom) : r) : acc.seq(r);
       }
-      if (dead[0] && dead[1]) return ex(EMPTY);
+      if (acc !== null && acc.isEmpty()) return acc;
     }
-    const result = (side: number): Value => {
-      if (dead[side]) return EMPTY;
-      const d = dom[side];
-      return acc[side] ?? (d ? Relation.identity(d) : EMPTY);
-    };
-    if (exact) return ex(result(0));
-    return { lo: result(0), hi: result(1) };
+    return acc ?? (dom ? Relation.identity(dom) : EMPTY);
   }
 
-  private binary(e: Expr & { k: 'bin' }, scope: Map<string, number>, locals: Locals | null): B {
-    if (e.op === 'seq') return this.seq(e, scope, locals);
-    if (e.op === 'inter' || e.op === 'diff') {
-      // an empty left operand (both bounds) makes the result empty: the right one is not evaluated
-      const first = this.eval(e.args[0], scope, locals);
-      const emptyRel = (v: Value) => v === EMPTY || ((v instanceof Relation || v instanceof EventSet) && v.isEmpty());
-      if (emptyRel(first.lo) && emptyRel(first.hi)) return first;
-      const args = [first, ...e.args.slice(1).map((x) => this.eval(x, scope, locals))];
-      return this.combine(e, args);
-    }
-    return this.combine(
-      e,
-      e.args.map((x) => this.eval(x, scope, locals)),
-    );
-  }
-
-  private combine(e: Expr & { k: 'bin' }, args: B[]): B {
+  private binary(e: Expr & { k: 'bin' }, scope: Map<string, number>, locals: Locals | null, side: Side): Value {
     const loc = e.loc;
     const n = this.n;
-    const allExact = args.every(isExact);
-    if (!allExact && args.some((a) => a.lo instanceof VSet || a.hi instanceof VSet)) throw UNKNOWN;
-    const fold = (pick: (b: B) => Value, op: (x: Value, y: Value) => Value): Value => {
-      let acc = pick(args[0]);
-      for (let i = 1; i < args.length; i++) acc = op(acc, pick(args[i]));
-      return acc;
-    };
-    const both = (op: (x: Value, y: Value) => Value): B => {
-      if (allExact) return ex(fold((b) => b.lo, op));
-      return { lo: fold((b) => b.lo, op), hi: fold((b) => b.hi, op) };
-    };
+    const other = (1 - side) as Side;
     switch (e.op) {
-      case 'union':
-        return both((x, y) => union(x, y, loc));
-      case 'inter':
-        return both((x, y) => inter(x, y, loc));
-      case 'cart':
-        return both((x, y) => cartesian(x, y, loc));
-      case 'add':
-        return both((x, y) => addElement(x, y, n, loc));
+      case 'seq':
+        return this.seq(e, scope, locals, side);
       case 'diff': {
-        if (allExact) return ex(fold((b) => b.lo, (x, y) => diff(x, y, loc)));
-        // a \ b \ c = a \ (b | c): lower bound removes the upper bounds, and the other way round
-        let lo = args[0].lo,
-          hi = args[0].hi;
-        for (let i = 1; i < args.length; i++) {
-          lo = diff(lo, args[i].hi, loc);
-          hi = diff(hi, args[i].lo, loc);
+        // a \ b \ c = a \ (b | c): the lower bound removes the upper bounds, and the other way round
+        let acc = this.eval(e.args[0], scope, locals, side);
+        if (acc instanceof VSet) {
+          // sets of values have no bounds: only exactly known operands
+          acc = this.exact(e.args[0], scope, locals);
+          for (let i = 1; i < e.args.length; i++) acc = diff(acc, this.exact(e.args[i], scope, locals), loc);
+          return acc;
         }
-        return { lo, hi };
+        for (let i = 1; i < e.args.length; i++) {
+          if (acc === EMPTY || ((acc instanceof Relation || acc instanceof EventSet) && acc.isEmpty())) return acc;
+          acc = diff(acc, this.eval(e.args[i], scope, locals, other), loc);
+        }
+        return acc;
       }
+      case 'inter': {
+        let acc = this.eval(e.args[0], scope, locals, side);
+        for (let i = 1; i < e.args.length; i++) {
+          if (acc === EMPTY || ((acc instanceof Relation || acc instanceof EventSet) && acc.isEmpty())) return acc;
+          acc = inter(acc, this.eval(e.args[i], scope, locals, side), loc);
+        }
+        return acc;
+      }
+      case 'union': {
+        // accumulated into one owned copy, not one new value per operand
+        let acc = this.eval(e.args[0], scope, locals, side);
+        let owned = false;
+        for (let i = 1; i < e.args.length; i++) {
+          const v = this.eval(e.args[i], scope, locals, side);
+          if (v === EMPTY) continue;
+          if (acc instanceof Relation && v instanceof Relation) {
+            if (!owned) {
+              acc = acc.clone();
+              owned = true;
+            }
+            const a = (acc as Relation).data,
+              b = v.data;
+            for (let k = 0; k < a.length; k++) a[k] |= b[k];
+          } else if (acc instanceof EventSet && v instanceof EventSet) {
+            if (!owned) {
+              acc = acc.clone();
+              owned = true;
+            }
+            const a = (acc as EventSet).bits,
+              b = v.bits;
+            for (let k = 0; k < a.length; k++) a[k] |= b[k];
+          } else {
+            acc = union(acc, v, loc);
+            owned = false;
+          }
+        }
+        return acc;
+      }
+      case 'cart':
+        return cartesian(this.eval(e.args[0], scope, locals, side), this.eval(e.args[1], scope, locals, side), loc);
+      case 'add':
+        return addElement(this.exact(e.args[0], scope, locals), this.eval(e.args[1], scope, locals, side), n, loc);
     }
-    throw new CatRuntimeError(loc, `operator ${e.op}`);
   }
-}
-
-/** Whether a check fails for every value within the bounds. */
-function failsForSure(op: TestOp, neg: boolean, v: B, n: number): boolean {
-  // the check holds on the exact value x iff P(x) (neg: iff not P(x)); P = empty/acyclic/irreflexive is
-  // anti-monotone (a larger relation only breaks it), so P fails for sure when it fails on lo, and not-P
-  // fails for sure when P holds on hi
-  const holds = (x: Value): boolean => {
-    if (op === 'empty') return isEmptyValue(x);
-    if (x === EMPTY) return true;
-    const r = asRel(x, n);
-    return op === 'acyclic' ? r.isAcyclic() : r.isIrreflexive();
-  };
-  if (!neg) return !holds(v.lo);
-  return holds(v.hi);
 }
 
 /** Bounds of a value known to be one of the given members (relations or sets of one kind). */
-function hull(items: Value[], n: number): B {
-  if (items.length === 1) return ex(items[0]);
+function hull(items: Value[]): [Value, Value] {
+  if (items.length === 1) return [items[0], items[0]];
   let lo: Value | undefined, hi: Value | undefined;
   for (const it of items) {
     if (!(it === EMPTY || it instanceof Relation || it instanceof EventSet)) throw UNKNOWN;
     lo = lo === undefined ? it : inter(lo, it);
     hi = hi === undefined ? it : union(hi, it);
   }
-  void n;
-  return { lo: lo!, hi: hi! };
+  return [lo!, hi!];
 }
 
-function tupleItemB(v: B, i: number, len: number, loc: Loc): B {
-  const item = (t: Value): Value => {
-    if (!(t instanceof VTuple) || t.items.length !== len) throw new CatRuntimeError(loc, `expected a tuple of ${len}`);
-    return t.items[i];
-  };
-  if (isExact(v)) return ex(item(v.lo));
-  return { lo: item(v.lo), hi: item(v.hi) };
+function tupleItem(t: Value, i: number, len: number, loc: Loc): Value {
+  if (!(t instanceof VTuple) || t.items.length !== len) throw new CatRuntimeError(loc, `expected a tuple of ${len}`);
+  return t.items[i];
 }
 
 /** Free variable names of an expression (names bound by fun parameters and let … in excluded). */

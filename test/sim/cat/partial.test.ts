@@ -33,7 +33,7 @@ let tup = let (a, b) = (rf, co \\ fr) in a ; b
 let f(r) = r \\ (r ; r)
 let app = f(rf | co)
 let lr = let rec z = rf | (z ; co) in z
-let t = try (rf ; nosuchname) with (rf \\ co)
+let t = try (nosuchname ; rf) with (rf \\ co)
 let fin = co \\ (fr ; rf)
 `;
 
