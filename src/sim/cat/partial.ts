@@ -755,6 +755,19 @@ class Run implements NativeCtx {
     return acc ?? (dom ? Relation.identity(dom) : EMPTY);
   }
 
+  /**
+   * first op a2 op a3 … for an operator that only removes (\\, &): the later operands, on bound `side`, are
+   * not evaluated once the result is empty.
+   */
+  private narrow(e: Expr & { k: 'bin' }, first: Value, scope: Map<string, number>, locals: Locals | null, side: Side, op: (a: Value, b: Value) => Value): Value {
+    let acc = first;
+    for (let i = 1; i < e.args.length; i++) {
+      if (acc === EMPTY || ((acc instanceof Relation || acc instanceof EventSet) && acc.isEmpty())) return acc;
+      acc = op(acc, this.eval(e.args[i], scope, locals, side));
+    }
+    return acc;
+  }
+
   private binary(e: Expr & { k: 'bin' }, scope: Map<string, number>, locals: Locals | null, side: Side): Value {
     const loc = e.loc;
     const n = this.n;
@@ -771,48 +784,13 @@ class Run implements NativeCtx {
           for (let i = 1; i < e.args.length; i++) acc = diff(acc, this.exact(e.args[i], scope, locals), loc);
           return acc;
         }
-        for (let i = 1; i < e.args.length; i++) {
-          if (acc === EMPTY || ((acc instanceof Relation || acc instanceof EventSet) && acc.isEmpty())) return acc;
-          acc = diff(acc, this.eval(e.args[i], scope, locals, other), loc);
-        }
-        return acc;
+        return this.narrow(e, acc, scope, locals, other, (a, b) => diff(a, b, loc));
       }
-      case 'inter': {
-        let acc = this.eval(e.args[0], scope, locals, side);
-        for (let i = 1; i < e.args.length; i++) {
-          if (acc === EMPTY || ((acc instanceof Relation || acc instanceof EventSet) && acc.isEmpty())) return acc;
-          acc = inter(acc, this.eval(e.args[i], scope, locals, side), loc);
-        }
-        return acc;
-      }
+      case 'inter':
+        return this.narrow(e, this.eval(e.args[0], scope, locals, side), scope, locals, side, (a, b) => inter(a, b, loc));
       case 'union': {
-        // accumulated into one owned copy, not one new value per operand
         let acc = this.eval(e.args[0], scope, locals, side);
-        let owned = false;
-        for (let i = 1; i < e.args.length; i++) {
-          const v = this.eval(e.args[i], scope, locals, side);
-          if (v === EMPTY) continue;
-          if (acc instanceof Relation && v instanceof Relation) {
-            if (!owned) {
-              acc = acc.clone();
-              owned = true;
-            }
-            const a = (acc as Relation).data,
-              b = v.data;
-            for (let k = 0; k < a.length; k++) a[k] |= b[k];
-          } else if (acc instanceof EventSet && v instanceof EventSet) {
-            if (!owned) {
-              acc = acc.clone();
-              owned = true;
-            }
-            const a = (acc as EventSet).bits,
-              b = v.bits;
-            for (let k = 0; k < a.length; k++) a[k] |= b[k];
-          } else {
-            acc = union(acc, v, loc);
-            owned = false;
-          }
-        }
+        for (let i = 1; i < e.args.length; i++) acc = union(acc, this.eval(e.args[i], scope, locals, side), loc);
         return acc;
       }
       case 'cart':
