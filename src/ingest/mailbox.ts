@@ -65,7 +65,13 @@ export async function* readMailbox(
   } catch (e) {
     throw new InputError(`${location}: cannot read (${errCode(e)})`);
   }
-  yield* readStream(stream, location, opts);
+  try {
+    yield* readStream(stream, location, opts);
+  } finally {
+    // also when reading stops early (not a mailbox, or the caller stopped): close the file now, not
+    // when the handle is garbage-collected (Node warns on stderr then, in the middle of our output)
+    stream.destroy();
+  }
 }
 
 function errCode(e: unknown): string {
