@@ -171,8 +171,8 @@ async function run(files: string[], flags: LitmusFlags): Promise<number> {
           } else {
             process.stdout.write(
               r.pruned
-                ? `Witness for ${r.name}: no allowed execution has the outcome the condition names, and pruning skipped the ` +
-                    'rejected candidates before judging them in full (run with --prune off to see one and the check that rejects it)\n\n'
+                ? `Witness for ${r.name}: no allowed execution has the outcome the condition names, and none of the first ` +
+                    '200000 candidates of an unpruned search has it either (run with --prune off to search them all)\n\n'
                 : `Witness for ${r.name}: no candidate execution reaching the model has the outcome the condition names ` +
                     "(it needs values no write provides, or reads that break per-location coherence, which the model's coherence check forbids)\n\n",
             );

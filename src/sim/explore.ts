@@ -39,6 +39,8 @@ export interface ExploreOptions {
   prune?: PruneMode;
   /** A fresh partial judge for one skeleton (undefined: the model cannot be judged partially). */
   partial?: () => PartialJudge | undefined;
+  /** Stop at the first rejected candidate with the condition's outcome (a search for a witness only). */
+  untilForbidden?: boolean;
 }
 
 export const DEFAULT_BOUNDS: Required<Bounds> = { maxExecutions: 1_000_000, timeoutMs: 60_000, unroll: 2 };
@@ -197,11 +199,12 @@ export function explore(
   coherence = false,
   opts: ExploreOptions = {},
 ): Exploration {
-  if ((opts.prune ?? 'auto') === 'off' || !opts.partial) return exploreWith(test, model, judge, bounds, coherence, undefined, 'off');
+  const until = opts.untilForbidden ?? false;
+  if ((opts.prune ?? 'auto') === 'off' || !opts.partial) return exploreWith(test, model, judge, bounds, coherence, undefined, 'off', until);
   try {
-    return exploreWith(test, model, judge, bounds, coherence, opts.partial, opts.prune ?? 'auto');
+    return exploreWith(test, model, judge, bounds, coherence, opts.partial, opts.prune ?? 'auto', until);
   } catch (e) {
-    if (e instanceof CoSplitMismatch) return exploreWith(test, model, judge, bounds, coherence, undefined, 'off');
+    if (e instanceof CoSplitMismatch) return exploreWith(test, model, judge, bounds, coherence, undefined, 'off', until);
     throw e;
   }
 }
@@ -214,6 +217,7 @@ function exploreWith(
   coherence: boolean,
   partial: (() => PartialJudge | undefined) | undefined,
   prune: PruneMode,
+  untilForbidden: boolean,
 ): Exploration {
   const t0 = performance.now();
   const b = { ...DEFAULT_BOUNDS, ...bounds };
@@ -343,7 +347,13 @@ function exploreWith(
       const sat = evalProp(test.condition.prop, get);
       const interesting = quant === 'forall' ? !sat : sat;
       if (!j.consistent) {
-        if (interesting && !forbidden && !witness) forbidden = keep();
+        if (interesting && !forbidden && !witness) {
+          forbidden = keep();
+          if (untilForbidden) {
+            stop = true;
+            return;
+          }
+        }
         continue;
       }
       consistent++;

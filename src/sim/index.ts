@@ -33,6 +33,9 @@ function catText(model: ModelLike): string | undefined {
   }
 }
 
+/** Candidates judged, at most, when looking for a rejected witness that pruning skipped. */
+const WITNESS_SEARCH = 200_000;
+
 /** Which witnesses exploreTest renders into the result (rendering costs a little per test). */
 export type WitnessMode = 'none' | 'allowed' | 'any';
 
@@ -61,6 +64,13 @@ export function exploreTest(
     },
   });
   if (m === 'none') return ex;
+  if (m === 'any' && !ex.witness && !ex.forbidden && ex.result.pruned) {
+    // pruning skipped the rejected candidates: look for one with the outcome without pruning, stopping at
+    // the first (bounded: the counts and verdict above do not depend on it)
+    const b = { ...bounds, maxExecutions: Math.min(bounds.maxExecutions ?? WITNESS_SEARCH, WITNESS_SEARCH) };
+    const found = explore(test, model, judge as JudgeFn, b, coherence, { prune: 'off', untilForbidden: true }).forbidden;
+    if (found) ex.forbidden = found;
+  }
   const kept = ex.witness ?? (m === 'any' ? ex.forbidden : undefined);
   if (kept) ex.result.witness = buildWitness(test, kept, model);
   if (ex.flagged.size) {

@@ -86,6 +86,16 @@ describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
     expect(fewer).toBeGreaterThan(20);
   });
 
+  it('still shows a rejected candidate with a Never outcome when pruning skipped them all', () => {
+    const text = lockCounter(4).replace(/exists \(.*\)/, 'exists (0:r0=0 /\\ 1:r0=0)');
+    const ex = exploreTest(parseLitmus(text, 'lock-counter-4-zero.litmus'), m, {}, 'any', 'on');
+    expect(ex.result.observation).toBe('Never');
+    expect(ex.result.pruned).toBeGreaterThan(0);
+    expect(ex.witness).toBeUndefined();
+    expect(ex.forbidden?.consistent).toBe(false);
+    expect(ex.result.witness?.verdictReason).toMatch(/forbidden by/);
+  });
+
   it('falls back to unpruned exploration when the model generates co without the lock writes', () => {
     // a model whose co (cos-opt.cat) is generated before lock writes join W: imposed lock orders cannot
     // split its executions, so pruning must not change anything (CoSplitMismatch, then a plain run)
