@@ -1,6 +1,6 @@
 // Scenario 4: virtio_break_device() vs vring_interrupt(): accesses to vq->broken must be ordered or marked (no data race).
 import { STATE_LIVE } from '../env/driver.js';
-import { Composer, envCallees, envModels } from './compose.js';
+import { Composer, envCallees, envModels, instance } from './compose.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
 export const breakVsIrq: Scenario = {
@@ -11,7 +11,7 @@ export const breakVsIrq: Scenario = {
   functions: ['virtio_device_ready', '__virtio_unbreak_device', 'virtio_break_device', 'vring_interrupt', 'more_used', 'more_used_split'],
   hardenMatters: true,
   choices: (harden) => [
-    { label: `buggy device, pci, generic driver, hardening ${harden ? 'on' : 'off'}`, env: { device: 'buggy', transport: 'pci', driver: 'generic', harden } },
+    instance('buggy device, pci, generic driver', { device: 'buggy', transport: 'pci', driver: 'generic' }, harden),
   ],
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;

@@ -4,7 +4,7 @@ import { driverModel } from '../env/driver.js';
 import { transportModel } from '../env/transport.js';
 import { envLine, type EnvChoice, type EnvSnippet } from '../env/types.js';
 import type { LitmusSpec, LLine, LocType, ThreadSpec } from './litmus-builder.js';
-import type { CoreLowerer, FunctionRange, LowerRequest, LoweredCall } from './types.js';
+import type { CoreLowerer, FunctionRange, InstanceChoice, LowerRequest, LoweredCall } from './types.js';
 
 /** Accumulates the pieces of a scenario: threads, locations, init values, assumptions, problems. */
 export class Composer {
@@ -114,7 +114,11 @@ export function envCallees(
   return callees;
 }
 
-/** Field values the environment fixes: which transport ops exist, split ring without event index, one vq. */
+/** One instance of a scenario: its label names what it models and the hardening setting, as its environment does. */
+export function instance(what: string, env: Omit<EnvChoice, 'harden'>, harden: boolean): InstanceChoice {
+  return { label: `${what}, hardening ${harden ? 'on' : 'off'}`, env: { ...env, harden } };
+}
+
 /** The driver, device and transport models an instance names, with the lowering settings they imply. */
 export function envModels(env: EnvChoice) {
   return {
@@ -126,6 +130,7 @@ export function envModels(env: EnvChoice) {
   };
 }
 
+/** Field values the environment fixes: which transport ops exist, split ring without event index, one vq. */
 export function envConstants(env: EnvChoice, extra: Record<string, number> = {}): Record<string, number> {
   return {
     'vq->packed_ring': 0,

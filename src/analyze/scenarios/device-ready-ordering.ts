@@ -1,7 +1,7 @@
 // Scenario 5: the device sees DRIVER_OK only after the driver's setup, and its first interrupt is not lost.
 import { STATE_UNSET } from '../env/driver.js';
 import { STATUS } from '../env/transport.js';
-import { Composer, envCallees, envModels } from './compose.js';
+import { Composer, envCallees, envModels, instance } from './compose.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
 export const deviceReadyOrdering: Scenario = {
@@ -13,7 +13,7 @@ export const deviceReadyOrdering: Scenario = {
   functions: ['virtio_device_ready', 'virtio_synchronize_cbs', '__virtio_unbreak_device', 'vring_interrupt', 'more_used', 'more_used_split'],
   hardenMatters: true,
   choices: (harden) => [
-    { label: `trusted device, pci, generic driver, hardening ${harden ? 'on' : 'off'}`, env: { device: 'trusted', transport: 'pci', driver: 'generic', harden } },
+    instance('trusted device, pci, generic driver', { device: 'trusted', transport: 'pci', driver: 'generic' }, harden),
   ],
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;

@@ -1,6 +1,6 @@
 // Scenario 7: the kick decision vs the device re-enabling notifications: a store-buffering shape that needs virtio_mb.
 import { ringDevice } from '../env/device.js';
-import { Composer, envCallees, envConfig, envConstants } from './compose.js';
+import { Composer, envCallees, envConfig, envConstants, instance } from './compose.js';
 import { ADD_CONSTANTS, ADD_PARAMS, BUF_LEN, ONE_ENTRY_RING } from './split-ring.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, LowerRequest, Scenario } from './types.js';
 
@@ -26,9 +26,9 @@ export const notificationSuppression: Scenario = {
   functions: ['virtqueue_add_split', 'virtqueue_add_desc_split', 'virtqueue_kick_prepare_split', 'virtqueue_kick_prepare', 'virtqueue_enable_cb_delayed_split'],
   hardenMatters: false,
   choices: (harden) => [
-    { label: `VRING_USED_F_NO_NOTIFY (no event index), trusted device, hardening ${harden ? 'on' : 'off'}`, env: { device: 'trusted', transport: 'pci', driver: 'generic', harden } },
-    { label: `avail event index (kick suppression), trusted device, hardening ${harden ? 'on' : 'off'}`, env: { device: 'trusted', transport: 'pci', driver: 'generic', harden } },
-    { label: `used event index (interrupt suppression), trusted device, hardening ${harden ? 'on' : 'off'}`, env: { device: 'trusted', transport: 'pci', driver: 'generic', harden } },
+    instance('VRING_USED_F_NO_NOTIFY (no event index), trusted device', { device: 'trusted', transport: 'pci', driver: 'generic' }, harden),
+    instance('avail event index (kick suppression), trusted device', { device: 'trusted', transport: 'pci', driver: 'generic' }, harden),
+    instance('used event index (interrupt suppression), trusted device', { device: 'trusted', transport: 'pci', driver: 'generic' }, harden),
   ],
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;

@@ -1,6 +1,6 @@
 // Scenario 1: driver setup between find_vqs and virtio_device_ready must be visible to any vq callback.
 import { STATE_UNSET } from '../env/driver.js';
-import { Composer, envCallees, envModels } from './compose.js';
+import { Composer, envCallees, envModels, instance } from './compose.js';
 import { ONE_ENTRY_RING } from './split-ring.js';
 import { joinSnippets } from '../env/types.js';
 import type { LLine } from './litmus-builder.js';
@@ -17,11 +17,8 @@ export const probeVsVringIrq: Scenario = {
   functions: ['virtio_device_ready', 'virtio_synchronize_cbs', '__virtio_unbreak_device', 'vring_interrupt', 'more_used', 'more_used_split'],
   hardenMatters: true,
   choices: (harden) => [
-    { label: `buggy device, pci, virtio_scsi-like driver, hardening ${harden ? 'on' : 'off'}`, env: { device: 'buggy', transport: 'pci', driver: 'scsi-event', harden } },
-    {
-      label: `malicious device (bogus used index before DRIVER_OK), pci, virtio_scsi-like driver, hardening ${harden ? 'on' : 'off'}`,
-      env: { device: 'malicious', transport: 'pci', driver: 'scsi-event', harden },
-    },
+    instance('buggy device, pci, virtio_scsi-like driver', { device: 'buggy', transport: 'pci', driver: 'scsi-event' }, harden),
+    instance('malicious device (bogus used index before DRIVER_OK), pci, virtio_scsi-like driver', { device: 'malicious', transport: 'pci', driver: 'scsi-event' }, harden),
   ],
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;

@@ -1,6 +1,6 @@
 // Scenario 3: config_changed never runs while the driver is being removed (or is not ready).
 import { STATE_LIVE, STATE_UNSET } from '../env/driver.js';
-import { Composer, envCallees, envModels } from './compose.js';
+import { Composer, envCallees, envModels, instance } from './compose.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
 export const removeVsConfigChange: Scenario = {
@@ -11,7 +11,7 @@ export const removeVsConfigChange: Scenario = {
   functions: ['virtio_dev_remove', 'virtio_config_core_disable', 'virtio_config_disable', 'virtio_config_changed', '__virtio_config_changed', 'virtio_reset_device', 'virtio_add_status'],
   hardenMatters: false,
   choices: (harden) => [
-    { label: `buggy device, pci, generic driver, hardening ${harden ? 'on' : 'off'}`, env: { device: 'buggy', transport: 'pci', driver: 'generic', harden } },
+    instance('buggy device, pci, generic driver', { device: 'buggy', transport: 'pci', driver: 'generic' }, harden),
   ],
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;

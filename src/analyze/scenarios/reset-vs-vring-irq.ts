@@ -1,6 +1,6 @@
 // Scenario 2: after virtio_reset_device() returns no callback is running or will run, so teardown is safe.
 import { STATE_LIVE, STATE_UNSET } from '../env/driver.js';
-import { Composer, envCallees, envModels } from './compose.js';
+import { Composer, envCallees, envModels, instance } from './compose.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
 export const resetVsVringIrq: Scenario = {
@@ -11,7 +11,7 @@ export const resetVsVringIrq: Scenario = {
   functions: ['virtio_device_ready', '__virtio_unbreak_device', 'virtio_reset_device', 'virtio_break_device', 'virtio_synchronize_cbs', 'vring_interrupt', 'more_used', 'more_used_split'],
   hardenMatters: true,
   choices: (harden) => [
-    { label: `buggy device, mmio, generic driver, hardening ${harden ? 'on' : 'off'}`, env: { device: 'buggy', transport: 'mmio', driver: 'generic', harden } },
+    instance('buggy device, mmio, generic driver', { device: 'buggy', transport: 'mmio', driver: 'generic' }, harden),
   ],
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;

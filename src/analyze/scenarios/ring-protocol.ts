@@ -1,6 +1,6 @@
 // Scenario 6: avail/used ring publication (virtio_wmb before the index store, virtio_rmb after the index load) between driver and device.
 import { ringDevice } from '../env/device.js';
-import { Composer, envCallees, envConfig, envConstants } from './compose.js';
+import { Composer, envCallees, envConfig, envConstants, instance } from './compose.js';
 import { ADD_CONSTANTS, ADD_PARAMS, BUF_LEN, ONE_ENTRY_RING } from './split-ring.js';
 import type { BuiltScenario, CoreLowerer, InstanceChoice, Scenario } from './types.js';
 
@@ -45,8 +45,8 @@ export const ringProtocol: Scenario = {
   functions: ['virtqueue_add_split', 'virtqueue_add_desc_split', 'virtqueue_get_buf_ctx_split', 'more_used_split', 'detach_buf_split'],
   hardenMatters: false,
   choices: (harden) => [
-    { label: `avail publication, trusted device, split ring, hardening ${harden ? 'on' : 'off'}`, env: { device: 'trusted', transport: 'pci', driver: 'generic', harden } },
-    { label: `used publication, trusted device, split ring, hardening ${harden ? 'on' : 'off'}`, env: { device: 'trusted', transport: 'pci', driver: 'generic', harden } },
+    instance('avail publication, trusted device, split ring', { device: 'trusted', transport: 'pci', driver: 'generic' }, harden),
+    instance('used publication, trusted device, split ring', { device: 'trusted', transport: 'pci', driver: 'generic' }, harden),
   ],
   build(choice: InstanceChoice, lower: CoreLowerer): BuiltScenario {
     const { env } = choice;
