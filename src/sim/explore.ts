@@ -378,7 +378,7 @@ function exploreWith(
   let steps = 0;
   while (!stop) {
     const choice = idx.map((k, t) => paths[t][k]);
-    const fr = buildFrame(test, choice, locations, initVal, coherence);
+    const fr = buildFrame(choice, locations, initVal, coherence);
     const rfOf = new Int32Array(fr.nVars).fill(-1);
     const vals: Value[] = new Array(fr.nVars);
     // Value of a read variable under the current rf choices; CYCLE when values depend on each other
@@ -601,7 +601,6 @@ function exploreWith(
 const CYCLE = new Error('cyclic value dependency');
 
 function buildFrame(
-  test: LitmusTest,
   choice: Path[],
   locations: string[],
   initVal: Map<string, Value>,

@@ -125,13 +125,13 @@ export function envModels(env: EnvChoice) {
     drv: driverModel(env.driver),
     dev: deviceModel(env.device),
     t: transportModel(env.transport),
-    constants: envConstants(env),
+    constants: envConstants(),
     config: envConfig(env),
   };
 }
 
-/** Field values the environment fixes: which transport ops exist, split ring without event index, one vq. */
-export function envConstants(env: EnvChoice, extra: Record<string, number> = {}): Record<string, number> {
+/** Field values every instance fixes: a split ring without event index, plus the scenario's own. */
+export function envConstants(extra: Record<string, number> = {}): Record<string, number> {
   return {
     'vq->packed_ring': 0,
     'vq->event': 0,

@@ -34,7 +34,7 @@ export const notificationSuppression: Scenario = {
     const { env } = choice;
     const c: Composer = new Composer(lower);
     const callees = envCallees(c, env);
-    const constants = envConstants(env, ONE_ENTRY_RING);
+    const constants = envConstants(ONE_ENTRY_RING);
     const config = envConfig(env);
     if (choice.label.startsWith('used event')) return usedEvent(this, choice, c, lower, callees, constants, config);
     return kickSide(this, choice, c, lower, callees, constants, config, choice.label.startsWith('avail event'));

@@ -52,7 +52,7 @@ export const ringProtocol: Scenario = {
     const { env } = choice;
     const c = new Composer(lower);
     const callees = envCallees(c, env);
-    const constants = envConstants(env, ONE_ENTRY_RING);
+    const constants = envConstants(ONE_ENTRY_RING);
     const config = envConfig(env);
     c.assume('split ring of one entry, one buffer with one descriptor, no indirect descriptors, no DMA API; the slice keeps ring fields, barriers and the control flow they depend on');
     // The ring fields are device-shared memory the driver accesses with plain C; the protocol's

@@ -79,7 +79,7 @@ export type PartialVerdict = { k: 'fails'; check: string } | { k: 'none' } | und
 type Side = 0 | 1;
 
 /** Bounds of one value: lo ⊆ exact ⊆ hi (boundsOf's result). */
-interface B {
+export interface ValueBounds {
   lo: Value;
   hi: Value;
 }
@@ -239,31 +239,22 @@ export class PartialModel {
   staticNode(e: Expr, scope: Map<string, number>, locals: Locals | null): boolean {
     let st = this.nodeStatic.get(e);
     if (st === undefined) {
-      if (e.k === 'empty' || e.k === 'univ' || e.k === 'tag') st = false; // trivial: not worth a cache entry
-      else {
-        const free = new Set<string>();
-        freeVars(e, new Set(), free);
-        st = true;
-        for (const nm of free) {
-          let local = false;
-          for (let l = locals; l && !local; l = l.up) local = l.names.has(nm);
-          const s = scope.get(nm);
-          if (local || s === undefined || !this.isStatic[s]) {
-            st = false;
-            break;
-          }
-        }
-      }
+      // trivial nodes are not worth a cache entry
+      st = e.k !== 'empty' && e.k !== 'univ' && e.k !== 'tag' && this.readsOnlyStatic(e, scope, locals);
       this.nodeStatic.set(e, st);
     }
     return st;
   }
 
-  /** Whether e reads only static top-level bindings (free names resolved in scope). */
-  private staticExpr(e: Expr, scope: Map<string, number>): boolean {
+  /**
+   * Whether e's free names are all static top-level bindings of scope: none local, none in `except` (the
+   * members of a let rec group, static or not with the group).
+   */
+  private readsOnlyStatic(e: Expr, scope: Map<string, number>, locals: Locals | null, except: string[] = []): boolean {
     const free = new Set<string>();
-    freeVars(e, new Set(), free);
+    freeVars(e, new Set(except), free);
     for (const nm of free) {
+      for (let l = locals; l; l = l.up) if (l.names.has(nm)) return false;
       const s = scope.get(nm);
       if (s === undefined || !this.isStatic[s]) return false;
     }
@@ -273,7 +264,7 @@ export class PartialModel {
   private let(binds: Binding[]): void {
     const scope = new Map(this.env);
     for (const b of binds) {
-      const st = this.staticExpr(b.e, scope);
+      const st = this.readsOnlyStatic(b.e, scope, null);
       const e = b.e;
       const hidden = this.bind(b.pat.kind === 'one' ? (b.pat.name ?? '_') : '(tuple)', st, (run, side) => run.eval(e, scope, null, side));
       if (b.pat.kind === 'one') {
@@ -296,16 +287,7 @@ export class PartialModel {
     const inner = new Map(this.env);
     names.forEach((nm, i) => inner.set(nm, slots[i]));
     // static when the bodies read nothing dynamic besides the group itself
-    let st = true;
-    for (const b of binds) {
-      const free = new Set<string>();
-      freeVars(b.e, new Set(), free);
-      for (const nm of free) {
-        if (names.includes(nm)) continue;
-        const s = inner.get(nm);
-        if (s === undefined || !this.isStatic[s]) st = false;
-      }
-    }
+    const st = binds.every((b) => this.readsOnlyStatic(b.e, inner, null, names));
     const exprs = binds.map((b) => b.e);
     names.forEach((nm, i) => {
       this.bind(nm, st, (run, side) => {
@@ -326,10 +308,10 @@ export class PartialSkeleton {
     this.cache = new Array(pm.binds.length);
   }
 
-  /** Judges one partial execution of this skeleton. */
   /** Index (in the model's steps) of the check that failed last: tried first next time (see Run.steps). */
   hot = -1;
 
+  /** Judges one partial execution of this skeleton. */
   judge(input: PartialInput): PartialVerdict {
     const run = new Run(this, input);
     try {
@@ -342,11 +324,11 @@ export class PartialSkeleton {
 }
 
 /** Bounds of the model's named sets and relations on a partial execution (tests check them against exact values). */
-export function boundsOf(sk: PartialSkeleton, input: PartialInput, names: Iterable<string>): Map<string, { lo: Value; hi: Value }> | undefined {
+export function boundsOf(sk: PartialSkeleton, input: PartialInput, names: Iterable<string>): Map<string, ValueBounds> | undefined {
   const run = new Run(sk, input);
   try {
     if (!run.steps(false)) return undefined;
-    const out = new Map<string, { lo: Value; hi: Value }>();
+    const out = new Map<string, ValueBounds>();
     for (const nm of names) {
       const slot = sk.pm.final.get(nm);
       if (slot === undefined) continue;
