@@ -127,6 +127,31 @@ describe('other sources', () => {
     expect((err as Error).message).toMatch(/not-an-mbox\.txt: not an mbox, Maildir or mail message \(first line "This is a shopping list\."/);
   });
 
+  it('closes the file as soon as reading stops, not at garbage collection (Node would warn on stderr)', async () => {
+    // how many of this process's descriptors are open on a file of that name
+    const openOn = (name: string) =>
+      fs.readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`).endsWith(name);
+        } catch {
+          return false;
+        }
+      }).length;
+    // the close is asynchronous: a few turns of the event loop, far less than any GC would need
+    const settle = async (name: string) => {
+      for (let i = 0; i < 20 && openOn(name) > 0; i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    await collect(readMailbox(fixture('not-an-mbox.txt'))).catch(() => undefined);
+    await settle('not-an-mbox.txt');
+    expect(openOn('not-an-mbox.txt')).toBe(0);
+    // and when the caller stops early on a good mbox
+    const first = readMailbox(fixture('series-v1-v2.mbox'));
+    await first.next();
+    await first.return(undefined);
+    await settle('series-v1-v2.mbox');
+    expect(openOn('series-v1-v2.mbox')).toBe(0);
+  });
+
   it('rejects binary data and empty input', async () => {
     await expect(collect(readStream(Readable.from([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 1])]), 'img.png'))).rejects.toThrow(/img\.png: not an mbox.*binary data/);
     await expect(collect(readStream(Readable.from([]), 'empty'))).rejects.toThrow(/empty input/);
