@@ -418,7 +418,7 @@ function exploreWith(
     // rf bounds: every candidate edge of every read (the upper bound before any choice)
     const nEv = fr.events.length;
     const allCands = new Relation(nEv);
-    for (const rd of fr.reads) for (const c of rd.cands) allCands.add(c, rd.eid);
+    if (pj) for (const rd of fr.reads) for (const c of rd.cands) allCands.add(c, rd.eid);
     // event values (read and written) under the current choices: only different-values asks for them
     const values = (): { events: Event[]; known: EventSet } => {
       const known = new EventSet(nEv);
