@@ -8,6 +8,7 @@ import { parseDef, type MacroTable } from './def.js';
 import { compareValue, evalSym, shiftSym, showValue, symVars, truthy, valueEq, ValueError, type Sym } from './sym.js';
 import { PathLimitError, SimError, testLocations, threadPaths, type Path } from './threads.js';
 import type { Bounds, Observation, TestResult } from './types.js';
+import { canonicalPaths, classIndex, groupImages, imagesOf, permuteRelation, permuteSet, threadClasses, type WeightedImage } from './symmetry.js';
 
 /** What exploration needs from a loaded model (src/sim/model.ts's Model satisfies it). */
 export interface ModelLike {
@@ -259,6 +260,25 @@ function exploreWith(
     }
   }
 
+  // Interchangeable threads (symmetry.ts): with pruning, one canonical prefix per orbit is explored and each
+  // execution found stands for its images.  'auto' uses it only where pruning would apply.
+  let classes: number[][] = [];
+  if (partial && prune !== 'off' && paths.every((p) => p.length > 0)) {
+    const cls = threadClasses(test);
+    if (cls.length && (prune === 'on' || searchSize(buildFrame(paths.map((p) => p[0]), locations, initVal, coherence)) > PRUNE_THRESHOLD)) {
+      classes = cls;
+    }
+  }
+  const sym = classes.length > 0;
+  const cidx = classIndex(classes, test.threads.length);
+  // threads whose registers the condition, the filter or the display read: images agreeing on them agree on the state
+  const relevantLocs: RLoc[] = [...shown];
+  propLocs(test.condition.prop, relevantLocs);
+  propLocs(test.filter, relevantLocs);
+  const relevant = [...new Set(relevantLocs.flatMap((l) => (l.k === 'reg' ? [l.thread] : [])))].sort((a, b) => a - b);
+  /** Per canonical prefix: its distinct images, grouped by state (just the execution itself without symmetry). */
+  let images: WeightedImage[] = IDENTITY;
+
   const states = new Map<string, Value[]>();
   let positive = 0;
   let negative = 0;
@@ -276,6 +296,51 @@ function exploreWith(
   let stop = false;
 
   let pruned = 0;
+  /**
+   * The image of a kept execution in which thread t does what thread inv[t] did (see symmetry.ts): rebuilt on
+   * the image's own path choice, so events carry their own threads and source lines, and every relation is
+   * carried over by the event correspondence (same thread position, same place in program order).
+   */
+  const imageKept = (k: KeptExecution, inv: Int32Array): KeptExecution => {
+    const nT = inv.length;
+    const fwd = new Int32Array(nT);
+    for (let t = 0; t < nT; t++) fwd[inv[t]] = t;
+    const frI = buildFrame(
+      Array.from({ length: nT }, (_, t) => paths[t][idx[inv[t]]]),
+      locations,
+      initVal,
+      coherence,
+    );
+    const base = new Int32Array(nT).fill(-1);
+    for (const e of frI.events) if (e.thread >= 0 && base[e.thread] < 0) base[e.thread] = e.id;
+    const src = k.exec.events;
+    const map = new Int32Array(src.length);
+    for (const e of src) map[e.id] = e.thread < 0 ? e.id : base[fwd[e.thread]] + e.poIndex;
+    const events = frI.events.map((e) => ({ ...e }));
+    for (const e of src) {
+      const ev = events[map[e.id]];
+      if (e.value === undefined) delete ev.value;
+      else ev.value = e.value;
+    }
+    const perm = (r: Relation): Relation => permuteRelation(r, map);
+    const exec: Execution = { events, po: frI.po, rf: perm(k.exec.rf), rmw: frI.rmw, addr: frI.addr, data: frI.data, ctrl: frI.ctrl, IW: frI.IW };
+    if (k.exec.observedLocs) exec.observedLocs = k.exec.observedLocs;
+    if (k.exec.coSplit) exec.coSplit = perm(k.exec.coSplit);
+    const j = k.judgement;
+    const judgement: Judgement = {
+      consistent: j.consistent,
+      flags: j.flags,
+      co: perm(j.co),
+      rf: perm(j.rf),
+      lookup: (name) => {
+        const v = j.lookup(name);
+        return v === undefined ? undefined : v instanceof Relation ? perm(v) : permuteSet(v, map);
+      },
+    };
+    if (j.failed !== undefined) judgement.failed = j.failed;
+    return { exec, judgement, state: k.state, consistent: k.consistent };
+  };
+
   const leaf = (fr: Frame, rfOf: Int32Array, vals: Value[], split?: Relation): void => {
     if (fr.cutoff) {
       // A loop is still running at the unrolling bound in a candidate whose values are possible: the
@@ -324,50 +389,62 @@ function exploreWith(
       }
       const wantState = j.consistent || (!witness && !forbidden);
       if (!wantState) continue;
+      // shared memory is the same in every image: each location's final value is found once
+      const finals = new Map<string, Value>();
       const finalLoc = (name: string): Value => {
+        const known = finals.get(name);
+        if (known !== undefined) return known;
+        const co = j.co;
         let last: number | undefined;
         for (const e of events) {
           if (e.kind !== 'W' || e.loc !== name || e.value === undefined || e.tags.some((t) => t === 'LKW' || t === 'UL')) continue;
-          if (last === undefined || j.co.has(last, e.id)) last = e.id;
+          if (last === undefined || co.has(last, e.id)) last = e.id;
         }
-        return last === undefined ? (initVal.get(name) ?? 0) : (events[last].value as Value);
+        const v = last === undefined ? (initVal.get(name) ?? 0) : (events[last].value as Value);
+        finals.set(name, v);
+        return v;
       };
-      const get = (l: RLoc): Value => {
-        if (l.k === 'loc') return finalLoc(l.name);
-        const s = fr.regs[l.thread]?.get(l.name);
+      const reg = (thread: number, name: string): Value => {
+        const s = fr.regs[thread]?.get(name);
         if (!s) return 0;
         return evalSym(s, (id) => vals[id]) ?? 0;
       };
-      const keep = (): KeptExecution => {
-        const state = new Map<string, Value>();
-        for (const l of shown) state.set(rlocKey(l), get(l));
-        return { exec, judgement: j, state, consistent: j.consistent };
-      };
-      if (test.filter && !evalProp(test.filter, get)) continue;
-      const sat = evalProp(test.condition.prop, get);
-      const interesting = quant === 'forall' ? !sat : sat;
-      if (!j.consistent) {
-        if (interesting && !forbidden && !witness) {
-          forbidden = keep();
-          if (untilForbidden) {
-            stop = true;
-            return;
+      // Each image of this execution under the interchangeable threads (only itself without symmetry): the
+      // same memory and judgement, with thread t holding the registers of thread inv[t] here.
+      for (const { inv, weight } of images) {
+        const get = (l: RLoc): Value => (l.k === 'loc' ? finalLoc(l.name) : reg(inv ? inv[l.thread] : l.thread, l.name));
+        const keep = (): KeptExecution => {
+          const state = new Map<string, Value>();
+          for (const l of shown) state.set(rlocKey(l), get(l));
+          const k: KeptExecution = { exec, judgement: j, state, consistent: j.consistent };
+          return inv ? imageKept(k, inv) : k;
+        };
+        if (test.filter && !evalProp(test.filter, get)) continue;
+        const sat = evalProp(test.condition.prop, get);
+        const interesting = quant === 'forall' ? !sat : sat;
+        if (!j.consistent) {
+          if (interesting && !forbidden && !witness) {
+            forbidden = keep();
+            if (untilForbidden) {
+              stop = true;
+              return;
+            }
           }
+          continue;
         }
-        continue;
+        consistent += weight;
+        for (const f of j.flags) {
+          flags.add(f);
+          if (!flagged.has(f)) flagged.set(f, keep());
+        }
+        const vs = shown.map(get);
+        const key = vs.map((v, i) => `${rlocKey(shown[i])}=${showValue(v)};`).join(' ');
+        if (!states.has(key)) states.set(key, vs);
+        if (sat) positive += weight;
+        else negative += weight;
+        if (interesting && !witness) witness = keep();
+        if (!sample) sample = keep();
       }
-      consistent++;
-      for (const f of j.flags) {
-        flags.add(f);
-        if (!flagged.has(f)) flagged.set(f, keep());
-      }
-      const vs = shown.map(get);
-      const key = vs.map((v, i) => `${rlocKey(shown[i])}=${showValue(v)};`).join(' ');
-      if (!states.has(key)) states.set(key, vs);
-      if (sat) positive++;
-      else negative++;
-      if (interesting && !witness) witness = keep();
-      if (!sample) sample = keep();
     }
   };
 
@@ -376,7 +453,25 @@ function exploreWith(
   if (paths.some((p) => p.length === 0)) stop = true;
   let leaves = 0;
   let steps = 0;
+  const nT = test.threads.length;
+  /** Moves the odometer to the next path combination; false after the last. */
+  const nextCombination = (): boolean => {
+    let t = 0;
+    while (t < idx.length) {
+      idx[t]++;
+      if (idx[t] < paths[t].length) return true;
+      idx[t] = 0;
+      t++;
+    }
+    return false;
+  };
   while (!stop) {
+    if (sym && !canonicalPaths(classes, idx)) {
+      if (!nextCombination()) break;
+      continue;
+    }
+    // images of this path choice (a lock-order choice below refines them)
+    images = sym ? groupImages(imagesOf(classes, idx, nT), relevant) : IDENTITY;
     const choice = idx.map((k, t) => paths[t][k]);
     const fr = buildFrame(choice, locations, initVal, coherence);
     const rfOf = new Int32Array(fr.nVars).fill(-1);
@@ -528,9 +623,17 @@ function exploreWith(
       if (locks.length) {
         // every order of every lock's writes, each location's writes placed one after another
         const perLoc: number[][] = locks.map(() => []);
+        // With interchangeable threads: where each thread's first lock write stands in the orders (-1: not yet)
+        const firstPos = new Int32Array(nT).fill(-1);
+        const nLockWrites = locks.reduce((a, g) => a + g.length, 0);
+        let placed = 0;
         const place = (li: number): void => {
           if (stop) return;
           if (li === locks.length) {
+            if (sym) {
+              const key = Array.from({ length: nT }, (_, t) => idx[t] * (nLockWrites + 1) + (firstPos[t] < 0 ? nLockWrites : firstPos[t]));
+              images = groupImages(imagesOf(classes, key, nT), relevant);
+            }
             split = new Relation(fr.events.length);
             for (const seq of perLoc) for (let i = 0; i < seq.length; i++) for (let j = i + 1; j < seq.length; j++) split.add(seq[i], seq[j]);
             order = sectionOrder(fr, perLoc);
@@ -545,24 +648,24 @@ function exploreWith(
           if (seq.length === ids.length) return place(li + 1);
           for (const id of ids) {
             if (seq.includes(id)) continue;
+            // canonical orders only: among identical threads on the same path, first lock writes in thread order
+            const t = fr.events[id].thread;
+            const first = sym && cidx.classOf[t] >= 0 && firstPos[t] < 0;
+            if (first && cidx.earlier[t].some((u) => idx[u] === idx[t] && firstPos[u] < 0)) continue;
+            if (first) firstPos[t] = placed;
+            placed++;
             seq.push(id);
             place(li);
             seq.pop();
+            placed--;
+            if (first) firstPos[t] = -1;
             if (stop) return;
           }
         };
         place(0);
       } else dfs(0);
     } else dfs(0);
-    // Next path combination.
-    let t = 0;
-    while (t < idx.length) {
-      idx[t]++;
-      if (idx[t] < paths[t].length) break;
-      idx[t] = 0;
-      t++;
-    }
-    if (t === idx.length) break;
+    if (!nextCombination()) break;
   }
 
   const sortedStates = [...states.values()]
@@ -593,12 +696,15 @@ function exploreWith(
     timeMs: performance.now() - t0,
   };
   if (pruned) result.pruned = pruned;
+  if (sym) result.symmetry = classes.map((c) => [...c]);
   if (inconclusive) result.inconclusive = inconclusive;
   if (loopCut) (result as TestResult & { loop?: boolean }).loop = true;
   return { result, witness, forbidden, sample, flagged };
 }
 
 const CYCLE = new Error('cyclic value dependency');
+
+const IDENTITY: WeightedImage[] = [{ inv: null, weight: 1 }];
 
 function buildFrame(
   choice: Path[],
@@ -734,7 +840,11 @@ function lockGroups(fr: Frame): number[][] {
     if (!g) by.set(e.loc, (g = []));
     g.push(e.id);
   }
-  return [...by.values()].filter((g) => g.length > 1);
+  // by location name, so that the order does not depend on thread numbers (symmetry.ts relies on it)
+  return [...by.entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map((e) => e[1])
+    .filter((g) => g.length > 1);
 }
 
 /**

@@ -58,6 +58,12 @@ export interface TestResult {
   /** Partial executions skipped because no completion could be consistent (pruning; see explore.ts). */
   pruned?: number;
   consistent: number;
+  /**
+   * Classes of identical threads that exploration treated as interchangeable (symmetry.ts): each execution
+   * it judged stands for its renumberings, which are counted (consistent, positive, negative, states) but not
+   * judged again, so `candidates` counts fewer.
+   */
+  symmetry?: number[][];
   timeMs: number;
   /** Set when a bound was hit: the result then carries no verdict a user may rely on. */
   inconclusive?: { reason: string };
