@@ -3,6 +3,7 @@ import type { Event, Execution, Judgement, Value } from './execution.js';
 import type { LitmusTest, Prop, RLoc } from './litmus/ast.js';
 import { EventSet, Relation } from './relation.js';
 import type { PartialInput, PartialVerdict } from './cat/partial.js';
+import { reachForbids, type RfReach } from './cat/rf-cycles.js';
 import { CoSplitMismatch } from './cat/stdlib.js';
 import { parseDef, type MacroTable } from './def.js';
 import { compareValue, evalSym, shiftSym, showValue, symVars, truthy, valueEq, ValueError, type Sym } from './sym.js';
@@ -26,6 +27,8 @@ export type JudgeFn = (model: ModelLike, exec: Execution) => Iterable<Judgement>
  */
 export interface PartialJudge {
   judge(input: PartialInput): PartialVerdict;
+  /** Reachability in the lower bounds of the model's checks that contain rf (cat/rf-cycles.ts), if it has any. */
+  rfReach?(input: PartialInput): RfReach[] | undefined;
 }
 
 /**
@@ -549,7 +552,7 @@ function exploreWith(
       }
       return { events, known };
     };
-    const partialVerdict = (): PartialVerdict => {
+    const partialInput = (): PartialInput => {
       const lo = new Relation(nEv);
       const hi = allCands.clone();
       for (const rd of fr.reads) {
@@ -560,8 +563,11 @@ function exploreWith(
         lo.add(w, rd.eid);
       }
       const exec: Execution = { events: fr.events, po: fr.po, rf: lo, rmw: fr.rmw, addr: fr.addr, data: fr.data, ctrl: fr.ctrl, IW: fr.IW, observedLocs };
-      return pj!.judge({ exec, rfHi: hi, known: values, ...(split ? { split } : {}) });
+      return { exec, rfHi: hi, known: values, ...(split ? { split } : {}) };
     };
+    const partialVerdict = (): PartialVerdict => pj!.judge(partialInput());
+    // per lock order: what the checks containing rf already order (reads cannot read from writes they reach)
+    let reach: RfReach[] | undefined;
     const dfs = (k: number): void => {
       if (stop) return;
       if ((++steps & 4095) === 0 && Date.now() > deadline) {
@@ -593,7 +599,9 @@ function exploreWith(
       }
       const rd = order[k];
       const reordered = order !== fr.reads;
-      for (const w of rd.cands) {
+      let survivors = 0;
+      for (let ci = 0; ci < rd.cands.length; ci++) {
+        const w = rd.cands[ci];
         if (coherence && fr.IW.has(w)) {
           // A read cannot see the initial value after a po-earlier read of the same location saw a later write.
           if (rd.earlierSameLoc.some((v) => rfOf[v] >= 0 && !fr.IW.has(rfOf[v]))) continue;
@@ -609,11 +617,21 @@ function exploreWith(
             break;
           }
         }
-        if (ok && pj && partialVerdict() !== undefined) {
+        // The last candidate, when every other one was rejected, is not judged: judging only prunes, and under a
+        // lock order this is the one the sections' order makes the read see (sectionOrder puts it last).
+        const lastStanding = reordered && survivors === 0 && ci === rd.cands.length - 1;
+        if (ok && reach && reachForbids(reach, rd.eid, fr.events[rd.eid].thread, w, fr.events[w].thread)) {
           ok = false;
           pruned++;
         }
-        if (ok) dfs(k + 1);
+        if (ok && pj && !lastStanding && partialVerdict() !== undefined) {
+          ok = false;
+          pruned++;
+        }
+        if (ok) {
+          survivors++;
+          dfs(k + 1);
+        }
         rfOf[rd.v] = -1;
         if (stop) return;
       }
@@ -637,8 +655,12 @@ function exploreWith(
             split = new Relation(fr.events.length);
             for (const seq of perLoc) for (let i = 0; i < seq.length; i++) for (let j = i + 1; j < seq.length; j++) split.add(seq[i], seq[j]);
             order = sectionOrder(fr, perLoc);
-            if (partialVerdict() !== undefined) pruned++;
+            // One bounds evaluation gives what the checks containing rf already order; a cycle there rejects
+            // the lock order (with no such check, or no bounds, the whole model judges it).
+            reach = pj.rfReach?.(partialInput());
+            if (reach ? reach.some((x) => hasLoop(x.reach)) : partialVerdict() !== undefined) pruned++;
             else dfs(0);
+            reach = undefined;
             split = undefined;
             order = fr.reads;
             return;
@@ -705,6 +727,12 @@ function exploreWith(
 const CYCLE = new Error('cyclic value dependency');
 
 const IDENTITY: WeightedImage[] = [{ inv: null, weight: 1 }];
+
+/** Whether a transitive closure relates some event to itself (the relation has a cycle). */
+function hasLoop(r: Relation): boolean {
+  for (let i = 0; i < r.n; i++) if (r.has(i, i)) return true;
+  return false;
+}
 
 function buildFrame(
   choice: Path[],
@@ -855,16 +883,46 @@ function lockGroups(fr: Frame): number[][] {
 function sectionOrder(fr: Frame, orders: number[][]): Frame['reads'] {
   const rank = new Map<number, number>();
   for (const seq of orders) seq.forEach((id, i) => rank.set(id, i));
-  const key = (rd: Frame['reads'][number]): number => {
+  /** Rank of the section holding event e (the last lock write po-before it), -1 outside every section. */
+  const section = (e: number): number => {
     let last = -1;
     for (const id of rank.keys()) {
-      if (fr.po.has(id, rd.eid) && (last < 0 || fr.po.has(last, id))) last = id;
+      if (fr.po.has(id, e) && (last < 0 || fr.po.has(last, id))) last = id;
     }
-    return last < 0 ? Infinity : rank.get(last)!;
+    return last < 0 ? -1 : rank.get(last)!;
   };
-  const keyed = fr.reads.map((rd, i) => ({ rd, k: key(rd), i }));
+  const keyed = fr.reads.map((rd, i) => {
+    const s = section(rd.eid);
+    return { rd: { ...rd, cands: seenLast(fr, rd, s, section) }, k: s < 0 ? Infinity : s, i };
+  });
   keyed.sort((a, b) => (a.k === b.k ? a.i - b.i : a.k < b.k ? -1 : 1));
   return keyed.map((x) => x.rd);
+}
+
+/**
+ * A read's candidates with the write that running the sections one after another would show it moved last:
+ * its own thread's latest write po-before it, else the write of the latest earlier section, else the initial
+ * write.  Only the search order changes (see the last-standing rule in the search).
+ */
+function seenLast(fr: Frame, rd: Frame['reads'][number], at: number, section: (e: number) => number): number[] {
+  if (rd.cands.length < 2) return rd.cands;
+  const score = (w: number): number => {
+    if (fr.po.has(w, rd.eid)) return 3e6 + fr.events[w].poIndex;
+    if (fr.IW.has(w)) return 0;
+    const s = section(w);
+    return s >= 0 && (at < 0 || s < at) ? 1e6 + s : -1;
+  };
+  let best = -1;
+  let bestScore = -1;
+  for (const w of rd.cands) {
+    const sc = score(w);
+    if (sc > bestScore) {
+      best = w;
+      bestScore = sc;
+    }
+  }
+  if (best < 0) return rd.cands;
+  return [...rd.cands.filter((w) => w !== best), best];
 }
 
 function isLockTag(t: string): boolean {

@@ -5,6 +5,7 @@ import type { LitmusTest } from './litmus/ast.js';
 import { parseLitmus as parseLitmusText } from './litmus/parser.js';
 import { coherenceOf, explore, type Exploration, type JudgeFn, type ModelLike, type PruneMode } from './explore.js';
 import { PartialSkeleton, partialModelOf } from './cat/partial.js';
+import { rfCycleRules, rfReach } from './cat/rf-cycles.js';
 import { judge, loadModel, ModelError, type Model } from './model.js';
 import { buildWitness } from './witness.js';
 import type { Bounds, TestResult } from './types.js';
@@ -60,7 +61,10 @@ export function exploreTest(
     // prepared only when a search is big enough to prune (most tests never need it)
     partial: () => {
       const pm = partialModelOf(model);
-      return pm ? new PartialSkeleton(pm) : undefined;
+      if (!pm) return undefined;
+      const sk = new PartialSkeleton(pm);
+      const rules = rfCycleRules(model);
+      return { judge: (input) => sk.judge(input), ...(rules.length ? { rfReach: (input) => rfReach(sk, input, rules) } : {}) };
     },
   });
   if (m === 'none') return ex;

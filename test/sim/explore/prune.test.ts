@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boundsOf, PartialSkeleton, partialModelOf, type PartialInput } from '../../../src/sim/cat/partial.js';
+import { reachForbids, rfCycleRules, rfReach } from '../../../src/sim/cat/rf-cycles.js';
 import type { Execution, Judgement } from '../../../src/sim/execution.js';
 import { explore, type JudgeFn } from '../../../src/sim/explore.js';
 import { exploreTest, parseLitmus } from '../../../src/sim/index.js';
@@ -232,5 +233,40 @@ describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
       }
     }
     expect(checked).toBeGreaterThan(200);
+  });
+
+  it('never keeps a read of a consistent execution from the write it reads (checks containing rf)', () => {
+    const pm = partialModelOf(m)!;
+    const rules = rfCycleRules(m);
+    expect(rules.length).toBeGreaterThan(0);
+    let checked = 0;
+    const lockTests = [lockCounter(3), lockCounter(3, true)].map((t, i) => ({ f: `lock-${i}.litmus`, text: t }));
+    const tests = [...files().map((f) => ({ f, text: readFileSync(f, 'utf8') })), ...lockTests];
+    for (const { f, text } of tests) {
+      const test = parseLitmus(text, f);
+      if (!runnable(test)) continue;
+      const consistent: { exec: Execution; j: Judgement }[] = [];
+      explore(test, m, ((mm: Model, e: Execution) => {
+        const out: Judgement[] = [];
+        for (const j of judge(mm, e)) {
+          if (j.consistent) consistent.push({ exec: e, j: { ...j, co: j.co.clone(), rf: j.rf } as Judgement });
+          out.push(j);
+        }
+        return out;
+      }) as JudgeFn);
+      for (const { exec, j } of consistent.slice(0, 12)) {
+        for (const keepEvery of [2, Infinity]) {
+          const reach = rfReach(new PartialSkeleton(pm), partialOf(exec, keepEvery, j.co), rules);
+          if (!reach) continue;
+          for (const x of reach) for (let i = 0; i < x.reach.n; i++) expect(x.reach.has(i, i), `${f}: a cycle in a lower bound`).toBe(false);
+          for (const [w, r] of exec.rf.pairs()) {
+            const forbids = reachForbids(reach, r, exec.events[r].thread, w, exec.events[w].thread);
+            expect(forbids, `${f}: read ${r} kept from ${w}, which it reads`).toBe(false);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
   });
 });

@@ -1,0 +1,229 @@
+// Which acyclicity checks of a model contain reads-from, so that a read can be kept from every write it already reaches in one.
+/*
+ * Why this is sound.  Suppose the model checks `acyclic R`, and R contains every rf edge (or every external
+ * one, rfe), possibly restricted as in `[S] ; (… | rfe | …) ; [T]`, in every execution and every `with`
+ * branch: this module finds such checks by reading the definitions (unions, closures and that one form of
+ * restriction; anything else is not trusted).  Take a partial execution and the lower bound L of R on it
+ * (cat/partial.ts: every completion's R contains L).  If a read r reaches a write w in L (r L+ w), then no
+ * completion can have r read from w when that edge would be in R (w in S, r in T, and for rfe w on another
+ * thread): R would hold the cycle r … w r.  So exploration drops the candidate without judging it.  One
+ * bounds evaluation per partial execution serves all its reads and all their candidates.
+ *
+ * Names are looked up as the model binds them at the check; a check whose names the model binds again later
+ * is skipped, because the bounds evaluator reports a name's last binding.
+ */
+import type { Model } from '../model.js';
+import { EventSet, Relation } from '../relation.js';
+import type { Expr, Instr } from './ast.js';
+import { boundsOf, type PartialInput, type PartialSkeleton } from './partial.js';
+import { NATIVE_INCLUDES } from './stdlib.js';
+import { EMPTY } from './values.js';
+
+/** How a relation contains reads-from: all of rf or only rfe, with the writes in `dom` and the reads in `ran`. */
+interface Containment {
+  all: boolean;
+  dom: string[];
+  ran: string[];
+}
+
+/** A check `acyclic R` with R ⊇ (part of) rf, and named relations whose union lies inside R. */
+export interface RfCycleRule {
+  check: string;
+  parts: string[];
+  all: boolean;
+  dom: string[];
+  ran: string[];
+}
+
+const rulesCache = new WeakMap<Model, RfCycleRule[]>();
+
+/** The model's checks that contain reads-from (see above); computed once per model. */
+export function rfCycleRules(model: Model): RfCycleRule[] {
+  let rules = rulesCache.get(model);
+  if (!rules) {
+    rules = findRules(model);
+    rulesCache.set(model, rules);
+  }
+  return rules;
+}
+
+function findRules(model: Model): RfCycleRule[] {
+  const env = new Map<string, Containment | null>();
+  const version = new Map<string, number>();
+  const bind = (name: string | null, c: Containment | null): void => {
+    if (name === null) return;
+    env.set(name, c);
+    version.set(name, (version.get(name) ?? 0) + 1);
+  };
+  // the library's own rf and rfe are the execution's reads-from; every other library name is opaque
+  bind('rf', { all: true, dom: [], ran: [] });
+  bind('rfe', { all: false, dom: [], ran: [] });
+  const found: { rule: RfCycleRule; versions: Map<string, number> }[] = [];
+  const including: string[] = [];
+
+  const walk = (instrs: Instr[]): void => {
+    for (const i of instrs) {
+      switch (i.k) {
+        case 'let':
+          if (i.rec) for (const b of i.binds) for (const n of names(b.pat)) bind(n, null);
+          for (const b of i.binds) {
+            if (b.pat.kind === 'one') bind(b.pat.name, i.rec ? null : contains(b.e, env, version));
+            else for (const n of b.pat.names) bind(n, null);
+          }
+          break;
+        case 'with':
+          bind(i.name, null);
+          break;
+        case 'include': {
+          const nat = NATIVE_INCLUDES[i.file];
+          if (nat) {
+            for (const ni of nat) if (ni.k === 'let' || ni.k === 'with') bind(ni.k === 'let' ? ni.def.name : ni.name, null);
+            break;
+          }
+          const f = model.included.get(i.file);
+          if (!f || including.includes(i.file)) break;
+          including.push(i.file);
+          walk(f.instrs);
+          including.pop();
+          break;
+        }
+        case 'test': {
+          if (i.kind !== 'check' || i.op !== 'acyclic' || i.neg) break;
+          const c = contains(i.e, env, version);
+          const parts = unionNames(i.e);
+          if (!c || !parts.length) break;
+          const versions = new Map<string, number>();
+          for (const n of [...parts, ...c.dom, ...c.ran]) versions.set(n, version.get(n) ?? 0);
+          found.push({ rule: { check: i.name ?? '?', parts, all: c.all, dom: c.dom, ran: c.ran }, versions });
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  };
+  if (model.bell) walk(model.bell.instrs);
+  walk(model.cat.instrs);
+  // keep a rule only if every name it reads is still bound as it was at the check
+  return found.filter((f) => [...f.versions].every(([n, v]) => (version.get(n) ?? 0) === v)).map((f) => f.rule);
+}
+
+function names(pat: { kind: 'one'; name: string | null } | { kind: 'tuple'; names: (string | null)[] }): (string | null)[] {
+  return pat.kind === 'one' ? [pat.name] : pat.names;
+}
+
+/** How e contains reads-from, or null when that cannot be read off its syntax. */
+function contains(e: Expr, env: Map<string, Containment | null>, version: Map<string, number>): Containment | null {
+  switch (e.k) {
+    case 'var':
+      return env.get(e.name) ?? null;
+    case 'un':
+      // R+ and R* and R? contain R
+      return e.op === 'plus' || e.op === 'star' || e.op === 'opt' ? contains(e.e, env, version) : null;
+    case 'bin': {
+      if (e.op === 'union') {
+        let best: Containment | null = null;
+        for (const a of e.args) {
+          const c = contains(a, env, version);
+          if (c && (!best || score(c) > score(best))) best = c;
+        }
+        return best;
+      }
+      if (e.op === 'inter' && e.args.length === 2) {
+        // rf & ext (the library's ext, never rebound): the external part
+        const ext = e.args.findIndex((a) => a.k === 'var' && a.name === 'ext');
+        if (ext < 0 || version.has('ext')) return null;
+        const c = contains(e.args[1 - ext], env, version);
+        return c ? { ...c, all: false } : null;
+      }
+      if (e.op === 'seq') {
+        // [S] ; … ; X ; … ; [T]: X's rf edges whose write is in every S and read in every T
+        const mid = e.args.filter((a) => a.k !== 'toid');
+        if (mid.length !== 1) return null;
+        const at = e.args.indexOf(mid[0]);
+        const dom: string[] = [];
+        const ran: string[] = [];
+        for (let k = 0; k < e.args.length; k++) {
+          if (k === at) continue;
+          const a = e.args[k] as Expr & { k: 'toid' };
+          if (a.e.k !== 'var') return null;
+          (k < at ? dom : ran).push(a.e.name);
+        }
+        const c = contains(mid[0], env, version);
+        return c ? { all: c.all, dom: [...c.dom, ...dom], ran: [...c.ran, ...ran] } : null;
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Prefer all of rf over rfe, then fewer restrictions. */
+function score(c: Containment): number {
+  return (c.all ? 100 : 0) - c.dom.length - c.ran.length;
+}
+
+/** The named relations of a union (or the one name), whose lower bounds together bound the whole from below. */
+function unionNames(e: Expr): string[] {
+  if (e.k === 'var') return [e.name];
+  if (e.k === 'bin' && e.op === 'union') return e.args.flatMap((a) => (a.k === 'var' ? [a.name] : []));
+  return [];
+}
+
+/** One rule on one partial execution: r cannot read from w when w ∈ dom, r ∈ ran, (all or w on another thread) and r reach w. */
+export interface RfReach {
+  /** Transitive closure of the rule's lower bound. */
+  reach: Relation;
+  all: boolean;
+  /** Writes and reads certainly in the restricting sets (undefined: no restriction). */
+  dom?: EventSet;
+  ran?: EventSet;
+}
+
+/** The rules' reachability on one partial execution (undefined when its bounds cannot be computed). */
+export function rfReach(sk: PartialSkeleton, input: PartialInput, rules: RfCycleRule[]): RfReach[] | undefined {
+  const wanted = new Set<string>();
+  for (const r of rules) for (const n of [...r.parts, ...r.dom, ...r.ran]) wanted.add(n);
+  const b = boundsOf(sk, input, wanted);
+  if (!b) return undefined;
+  const n = input.exec.events.length;
+  const out: RfReach[] = [];
+  const setOf = (names: string[]): EventSet | undefined | null => {
+    let s: EventSet | undefined;
+    for (const nm of names) {
+      const v = b.get(nm)?.lo;
+      if (v === undefined) return null;
+      const e = v === EMPTY ? EventSet.empty(n) : v instanceof EventSet ? v : null;
+      if (!e) return null;
+      s = s ? s.inter(e) : e;
+    }
+    return s;
+  };
+  for (const r of rules) {
+    const lo = new Relation(n);
+    for (const p of r.parts) {
+      const v = b.get(p)?.lo;
+      if (v instanceof Relation) lo.data.set(lo.union(v).data);
+    }
+    const dom = setOf(r.dom);
+    const ran = setOf(r.ran);
+    if (dom === null || ran === null) continue;
+    const x: RfReach = { reach: lo.plus(), all: r.all };
+    if (dom) x.dom = dom;
+    if (ran) x.ran = ran;
+    out.push(x);
+  }
+  return out;
+}
+
+/** Whether some rule keeps read r (of thread tr) from reading write w (of thread tw; -1 for initial writes). */
+export function reachForbids(rules: RfReach[], r: number, tr: number, w: number, tw: number): boolean {
+  for (const x of rules) {
+    if (!x.all && tw === tr) continue;
+    if (x.dom && !x.dom.has(w)) continue;
+    if (x.ran && !x.ran.has(r)) continue;
+    if (x.reach.has(r, w)) return true;
+  }
+  return false;
+}
