@@ -185,7 +185,7 @@ export interface RfReach {
 export function rfReach(sk: PartialSkeleton, input: PartialInput, rules: RfCycleRule[]): RfReach[] | undefined {
   const wanted = new Set<string>();
   for (const r of rules) for (const n of [...r.parts, ...r.dom, ...r.ran]) wanted.add(n);
-  const b = boundsOf(sk, input, wanted);
+  const b = boundsOf(sk, input, wanted, true);
   if (!b) return undefined;
   const n = input.exec.events.length;
   const out: RfReach[] = [];
