@@ -324,7 +324,12 @@ export class PartialSkeleton {
 }
 
 /** Bounds of the model's named sets and relations on a partial execution (tests check them against exact values). */
-export function boundsOf(sk: PartialSkeleton, input: PartialInput, names: Iterable<string>): Map<string, ValueBounds> | undefined {
+export function boundsOf(
+  sk: PartialSkeleton,
+  input: PartialInput,
+  names: Iterable<string>,
+  lowerOnly = false,
+): Map<string, ValueBounds> | undefined {
   const run = new Run(sk, input);
   try {
     if (!run.steps(false)) return undefined;
@@ -333,7 +338,9 @@ export function boundsOf(sk: PartialSkeleton, input: PartialInput, names: Iterab
       const slot = sk.pm.final.get(nm);
       if (slot === undefined) continue;
       try {
-        const b = { lo: run.get(slot, 0), hi: run.get(slot, 1) };
+        // lowerOnly: callers that read only lo skip the upper bounds' evaluation (hi is then lo, not a bound)
+        const lo = run.get(slot, 0);
+        const b = { lo, hi: lowerOnly ? lo : run.get(slot, 1) };
         if (b.lo === EMPTY || b.lo instanceof Relation || b.lo instanceof EventSet) out.set(nm, b);
       } catch (e) {
         if (!(e instanceof Unknown || e instanceof CatRuntimeError)) throw e;
