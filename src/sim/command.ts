@@ -50,8 +50,11 @@ What it does:
 
   Large searches (e.g. several threads taking one spinlock) are pruned: lock orders are chosen first and
   a partial execution is skipped when the model's checks, evaluated on bounds, reject every completion
-  of it (docs/pruning.md). Results are the same as without pruning; --json's "candidates" then counts
-  only executions judged in full, and "pruned" the skipped subtrees. --prune off/on changes the default.
+  of it (docs/pruning.md). Identical threads (same parameters, body and initial registers) are then
+  explored once per renumbering class: each execution judged also stands for its renumberings, which
+  are counted with their own registers. Results are the same as without pruning; --json's "candidates"
+  then counts only executions judged in full, "pruned" the skipped subtrees, and "symmetry" lists the
+  classes of identical threads. --prune off/on changes the default.
 
   --witness prints one execution as CPU columns, in an order that respects happens-before, program
   order and reads-from. Each read names the write it read ("<- init", "<- P0:line 15"); a read marked

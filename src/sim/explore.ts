@@ -299,6 +299,8 @@ function exploreWith(
   let stop = false;
 
   let pruned = 0;
+  /** Set by leaf() when the execution it judged (or one of its co choices) is consistent. */
+  let leafConsistent = false;
   /**
    * The image of a kept execution in which thread t does what thread inv[t] did (see symmetry.ts): rebuilt on
    * the image's own path choice, so events carry their own threads and source lines, and every relation is
@@ -436,6 +438,7 @@ function exploreWith(
           continue;
         }
         consistent += weight;
+        leafConsistent = true;
         for (const f of j.flags) {
           flags.add(f);
           if (!flagged.has(f)) flagged.set(f, keep());
@@ -568,6 +571,9 @@ function exploreWith(
     const partialVerdict = (): PartialVerdict => pj!.judge(partialInput());
     // per lock order: what the checks containing rf already order (reads cannot read from writes they reach)
     let reach: RfReach[] | undefined;
+    // leaves reached under chosen lock orders, and how many of them were inconsistent (see lastStanding)
+    let unjudgedLeaves = 0;
+    let badLeaves = 0;
     const dfs = (k: number): void => {
       if (stop) return;
       if ((++steps & 4095) === 0 && Date.now() > deadline) {
@@ -594,7 +600,12 @@ function exploreWith(
           stop = true;
           return;
         }
+        leafConsistent = false;
         leaf(fr, rfOf, vals, split);
+        if (order !== fr.reads) {
+          unjudgedLeaves++;
+          if (!leafConsistent) badLeaves++;
+        }
         return;
       }
       const rd = order[k];
@@ -619,7 +630,10 @@ function exploreWith(
         }
         // The last candidate, when every other one was rejected, is not judged: judging only prunes, and under a
         // lock order this is the one the sections' order makes the read see (sectionOrder puts it last).
-        const lastStanding = reordered && survivors === 0 && ci === rd.cands.length - 1;
+        // (unless too many of the leaves reached so turn out inconsistent: then the lock orders themselves are
+        // often impossible, and judging the last candidate stops such a path at once)
+        const lastStanding =
+          reordered && survivors === 0 && ci === rd.cands.length - 1 && (unjudgedLeaves < 64 || badLeaves * 8 < unjudgedLeaves);
         if (ok && reach && reachForbids(reach, rd.eid, fr.events[rd.eid].thread, w, fr.events[w].thread)) {
           ok = false;
           pruned++;
