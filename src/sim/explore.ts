@@ -9,7 +9,7 @@ import { parseDef, type MacroTable } from './def.js';
 import { compareValue, evalSym, shiftSym, showValue, symVars, truthy, valueEq, ValueError, type Sym } from './sym.js';
 import { PathLimitError, SimError, testLocations, threadPaths, type Path } from './threads.js';
 import type { Bounds, Observation, TestResult } from './types.js';
-import { canonicalPaths, classIndex, groupImages, imagesOf, permuteRelation, permuteSet, threadClasses, type WeightedImage } from './symmetry.js';
+import { canonicalPaths, classIndex, groupImages, imagesOf, permuteRelation, permuteSet, threadSymmetry, type ThreadSymmetry, type WeightedImage } from './symmetry.js';
 
 /** What exploration needs from a loaded model (src/sim/model.ts's Model satisfies it). */
 export interface ModelLike {
@@ -265,13 +265,14 @@ function exploreWith(
 
   // Interchangeable threads (symmetry.ts): with pruning, one canonical prefix per orbit is explored and each
   // execution found stands for its images.  'auto' uses it only where pruning would apply.
-  let classes: number[][] = [];
+  let symmetry: ThreadSymmetry = { classes: [], privates: [] };
   if (partial && prune !== 'off' && paths.every((p) => p.length > 0)) {
-    const cls = threadClasses(test);
-    if (cls.length && (prune === 'on' || searchSize(buildFrame(paths.map((p) => p[0]), locations, initVal, coherence)) > PRUNE_THRESHOLD)) {
-      classes = cls;
+    const found = threadSymmetry(test, new Set(observedLocs));
+    if (found.classes.length && (prune === 'on' || searchSize(buildFrame(paths.map((p) => p[0]), locations, initVal, coherence)) > PRUNE_THRESHOLD)) {
+      symmetry = found;
     }
   }
+  const classes = symmetry.classes;
   const sym = classes.length > 0;
   const cidx = classIndex(classes, test.threads.length);
   // threads whose registers the condition, the filter or the display read: images agreeing on them agree on the state
@@ -306,7 +307,7 @@ function exploreWith(
    * the image's own path choice, so events carry their own threads and source lines, and every relation is
    * carried over by the event correspondence (same thread position, same place in program order).
    */
-  const imageKept = (k: KeptExecution, inv: Int32Array): KeptExecution => {
+  const imageKept = (k: KeptExecution, inv: Int32Array, locFwd?: Map<string, string>): KeptExecution => {
     const nT = inv.length;
     const fwd = new Int32Array(nT);
     for (let t = 0; t < nT; t++) fwd[inv[t]] = t;
@@ -320,12 +321,14 @@ function exploreWith(
     for (const e of frI.events) if (e.thread >= 0 && base[e.thread] < 0) base[e.thread] = e.id;
     const src = k.exec.events;
     const map = new Int32Array(src.length);
-    for (const e of src) map[e.id] = e.thread < 0 ? e.id : base[fwd[e.thread]] + e.poIndex;
+    // initial writes: one per location, in `locations` order; a renamed private location moves with its thread
+    const initId = (loc: string): number => locations.indexOf(locFwd?.get(loc) ?? loc);
+    for (const e of src) map[e.id] = e.thread < 0 ? initId(e.loc!) : base[fwd[e.thread]] + e.poIndex;
     const events = frI.events.map((e) => ({ ...e }));
     for (const e of src) {
       const ev = events[map[e.id]];
       if (e.value === undefined) delete ev.value;
-      else ev.value = e.value;
+      else ev.value = locFwd && typeof e.value === 'object' ? { loc: locFwd.get(e.value.loc) ?? e.value.loc } : e.value;
     }
     const perm = (r: Relation): Relation => permuteRelation(r, map);
     const exec: Execution = { events, po: frI.po, rf: perm(k.exec.rf), rmw: frI.rmw, addr: frI.addr, data: frI.data, ctrl: frI.ctrl, IW: frI.IW };
@@ -416,13 +419,17 @@ function exploreWith(
       };
       // Each image of this execution under the interchangeable threads (only itself without symmetry): the
       // same memory and judgement, with thread t holding the registers of thread inv[t] here.
-      for (const { inv, weight } of images) {
-        const get = (l: RLoc): Value => (l.k === 'loc' ? finalLoc(l.name) : reg(inv ? inv[l.thread] : l.thread, l.name));
+      for (const { inv, weight, locInv, locFwd } of images) {
+        // the image renames private locations: it reads location y where the execution has locInv(y), and a
+        // pointer value to x becomes one to locFwd(x)
+        const renamed = (v: Value): Value => (locFwd && typeof v === 'object' ? { loc: locFwd.get(v.loc) ?? v.loc } : v);
+        const get = (l: RLoc): Value =>
+          renamed(l.k === 'loc' ? finalLoc(locInv?.get(l.name) ?? l.name) : reg(inv ? inv[l.thread] : l.thread, l.name));
         const keep = (): KeptExecution => {
           const state = new Map<string, Value>();
           for (const l of shown) state.set(rlocKey(l), get(l));
           const k: KeptExecution = { exec, judgement: j, state, consistent: j.consistent };
-          return inv ? imageKept(k, inv) : k;
+          return inv ? imageKept(k, inv, locFwd) : k;
         };
         if (test.filter && !evalProp(test.filter, get)) continue;
         const sat = evalProp(test.condition.prop, get);
@@ -477,7 +484,7 @@ function exploreWith(
       continue;
     }
     // images of this path choice (a lock-order choice below refines them)
-    images = sym ? groupImages(imagesOf(classes, idx, nT), relevant) : IDENTITY;
+    images = sym ? groupImages(imagesOf(classes, idx, nT), relevant, symmetry) : IDENTITY;
     const choice = idx.map((k, t) => paths[t][k]);
     const fr = buildFrame(choice, locations, initVal, coherence);
     const rfOf = new Int32Array(fr.nVars).fill(-1);
@@ -664,7 +671,7 @@ function exploreWith(
           if (li === locks.length) {
             if (sym) {
               const key = Array.from({ length: nT }, (_, t) => idx[t] * (nLockWrites + 1) + (firstPos[t] < 0 ? nLockWrites : firstPos[t]));
-              images = groupImages(imagesOf(classes, key, nT), relevant);
+              images = groupImages(imagesOf(classes, key, nT), relevant, symmetry);
             }
             split = new Relation(fr.events.length);
             for (const seq of perLoc) for (let i = 0; i < seq.length; i++) for (let j = i + 1; j < seq.length; j++) split.add(seq[i], seq[j]);

@@ -2,14 +2,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exploreTest, parseLitmus } from '../../../src/sim/index.js';
 import { loadModel, type Model } from '../../../src/sim/model.js';
-import { canonicalPaths, groupImages, imagesOf, threadClasses } from '../../../src/sim/symmetry.js';
+import { canonicalPaths, groupImages, imagesOf, threadClasses, threadSymmetry } from '../../../src/sim/symmetry.js';
 import type { TestResult } from '../../../src/sim/types.js';
 import { modelDir } from '../cat/build.js';
 
-/** n copies of one thread body (with its declarations), numbered P0.., after P-threads `before`. */
+/**
+ * n copies of one thread body (with its declarations), numbered P0.., after P-threads `before`; `$i` in
+ * the parameters and the body becomes the copy's own number (for locations of its own).
+ */
 function threads(n: number, params: string, body: string, before: string[] = []): string {
   const out = [...before];
-  for (let i = 0; i < n; i++) out.push(`P${out.length}(${params})\n{\n${body}\n}\n`);
+  for (let i = 0; i < n; i++) out.push(`P${out.length}(${params.replaceAll('$i', `${i}`)})\n{\n${body.replaceAll('$i', `${i}`)}\n}\n`);
   return out.join('\n');
 }
 
@@ -112,6 +115,30 @@ const CASES: { name: string; text: string; classes: number[][] }[] = [
     ),
   },
   {
+    name: 'locations of their own beside a shared one',
+    classes: [[0, 1, 2]],
+    text: litmus(
+      'sym-private',
+      '',
+      threads(
+        3,
+        'spinlock_t *l, int *x$i, int *y',
+        '\tint r0;\n\tint r1;\n\n\tWRITE_ONCE(*x$i, 5);\n\tspin_lock(l);\n\tr0 = READ_ONCE(*y);\n\tWRITE_ONCE(*y, r0 + 1);\n\tWRITE_ONCE(*x$i, r0);\n\tr1 = READ_ONCE(*x$i);\n\tspin_unlock(l);',
+      ),
+      'locations [x0; x1; x2]\nexists (0:r0=0 /\\ 2:r0=1)',
+    ),
+  },
+  {
+    name: 'pointers to locations of their own',
+    classes: [[0, 1, 2]],
+    text: litmus(
+      'sym-pointers',
+      'int *p = z;',
+      threads(3, 'spinlock_t *l, int *x$i, int **p', '\tint *r0;\n\n\tspin_lock(l);\n\tr0 = READ_ONCE(*p);\n\tWRITE_ONCE(*p, x$i);\n\tspin_unlock(l);'),
+      'exists (p=x1 /\\ 0:r0=x2)',
+    ),
+  },
+  {
     name: 'threads that never take the lock beside threads that do',
     classes: [[0, 1, 2, 3]],
     text: litmus(
@@ -141,6 +168,19 @@ function summary(r: TestResult): object {
 }
 
 describe('thread classes', () => {
+  it('renames locations of their own, unless the condition observes some of them only', () => {
+    const body = threads(3, 'int *x$i, int *y', '\tint r0;\n\n\tr0 = READ_ONCE(*y);\n\tWRITE_ONCE(*x$i, r0);');
+    const t = parseLitmus(litmus('p', '', body, 'exists (0:r0=0)'), 'p.litmus');
+    expect(threadSymmetry(t)).toEqual({ classes: [[0, 1, 2]], privates: [[['x0'], ['x1'], ['x2']]] });
+    expect(threadSymmetry(t, new Set(['x0', 'x1', 'x2'])).classes).toEqual([[0, 1, 2]]);
+    expect(threadSymmetry(t, new Set(['x1'])).classes).toEqual([]);
+    // different initial values, or a location another thread also uses, keep them apart
+    expect(threadSymmetry(parseLitmus(litmus('q', 'x1=1;', body, 'exists (0:r0=0)'), 'q.litmus')).classes).toEqual([]);
+    const shared = body.replaceAll('x2', 'x1');
+    // P1 and P2 share x1 (the same for both: interchangeable as they stand), P0 has its own
+    expect(threadSymmetry(parseLitmus(litmus('r', '', shared, 'exists (0:r0=0)'), 'r.litmus')).classes).toEqual([[1, 2]]);
+  });
+
   it('groups threads with the same parameters, body and initial registers', () => {
     const same = threads(3, 'int *x', '\tint r0;\n\n\tr0 = READ_ONCE(*x);');
     expect(threadClasses(parseLitmus(litmus('a', '', same, 'exists (0:r0=0)'), 'a.litmus'))).toEqual([[0, 1, 2]]);
@@ -168,11 +208,17 @@ describe('images of a canonical prefix', () => {
 
   it('groups images by what the condition reads, keeping their number', () => {
     const maps = imagesOf([[0, 1, 2]], [1, 2, 3], 3);
-    const g = groupImages(maps, [0]);
+    const plain = { classes: [[0, 1, 2]], privates: [[[], [], []]] };
+    const g = groupImages(maps, [0], plain);
     expect(g).toHaveLength(3);
     expect(g.map((x) => x.weight)).toEqual([2, 2, 2]);
     expect(g[0].inv).toBeNull();
-    expect(groupImages(maps, [])).toEqual([{ inv: null, weight: 6 }]);
+    expect(groupImages(maps, [], plain)).toEqual([{ inv: null, weight: 6 }]);
+    // with locations of their own, every image renames them differently
+    const own = { classes: [[0, 1, 2]], privates: [[['a'], ['b'], ['c']]] };
+    const g2 = groupImages(maps, [], own);
+    expect(g2).toHaveLength(6);
+    expect(g2[1].locInv?.size).toBeGreaterThan(0);
   });
 
   it('accepts only path choices sorted within each class', () => {
@@ -215,5 +261,19 @@ describe.each(['6.12', '6.1'] as const)('exploring with interchangeable threads 
     expect(from(1)).toBe(`P2:line ${lineOf(2)}`);
     expect(from(0)).toBe(`P1:line ${lineOf(1)}`);
     expect(reads.every((s) => s.value === { 0: 2, 1: 1, 2: 0 }[s.thread])).toBe(true);
+  });
+
+  it('shows a renumbered witness on the locations of its own threads', () => {
+    const body = threads(3, 'spinlock_t *l, int *x$i, int *y', '\tint r0;\n\n\tspin_lock(l);\n\tr0 = READ_ONCE(*y);\n\tWRITE_ONCE(*y, r0 + 1);\n\tWRITE_ONCE(*x$i, r0 + 1);\n\tspin_unlock(l);');
+    const test = parseLitmus(litmus('sym-own', '', body, 'locations [x0; x1; x2]\nexists (2:r0=0 /\\ 1:r0=1)'), 'sym-own.litmus');
+    const ex = exploreTest(test, m, {}, 'allowed', 'on');
+    expect(ex.result.symmetry).toEqual([[0, 1, 2]]);
+    expect(ex.result.candidates).toBe(1);
+    const w = ex.result.witness!;
+    expect(w.state).toEqual({ '1:r0': 1, '2:r0': 0, x0: 3, x1: 2, x2: 1 });
+    for (const st of w.steps.filter((x) => x.kind === 'W' && x.loc?.startsWith('x'))) {
+      expect(st.loc).toBe(`x${st.thread}`);
+      expect(st.value).toBe({ 0: 3, 1: 2, 2: 1 }[st.thread]);
+    }
   });
 });
