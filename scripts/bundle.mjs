@@ -43,7 +43,14 @@ async function buildOne(options) {
 export async function bundleLitmus(distDir = join(repoRoot, 'dist')) {
   // Not minified: internal-error stack traces stay readable, and the code cache makes parse size moot.
   const bundle = join(distDir, 'ringside-litmus.cjs');
-  await buildOne({ entryPoints: [join(repoRoot, 'src', 'bin', 'litmus-main.ts')], outfile: bundle, plugins: [lazyChildProcessForCommander] });
+  // import.meta.url (parallel.ts finds its worker module with it) becomes the bundle's own file URL
+  await buildOne({
+    entryPoints: [join(repoRoot, 'src', 'bin', 'litmus-main.ts')],
+    outfile: bundle,
+    plugins: [lazyChildProcessForCommander],
+    // (the bin sets it before running the bundle; see src/bin/ringside.cts)
+    define: { 'import.meta.url': 'globalThis.__ringsideBundleUrl' },
+  });
   // The bin keys its code cache on this hash (see cacheName in src/bin/ringside.cts).
   const sha256 = createHash('sha256').update(readFileSync(bundle)).digest('hex');
   await buildOne({

@@ -114,6 +114,8 @@ function runBundle(source: string, size: number, mtimeMs: number): void {
       }
     });
   }
+  // the bundle's import.meta.url (scripts/bundle.mjs): parallel.ts finds the worker module from it
+  (globalThis as { __ringsideBundleUrl?: string }).__ringsideBundleUrl = pathToFileURL(BUNDLE).href;
   const fn = script.runInThisContext() as (...args: unknown[]) => void;
   fn.call(mod.exports, mod.exports, createRequire(BUNDLE), mod, BUNDLE, DIST);
   mod.exports.main();

@@ -9,6 +9,7 @@ import { parseDef, type MacroTable } from './def.js';
 import { compareValue, evalSym, shiftSym, showValue, symVars, truthy, valueEq, ValueError, type Sym } from './sym.js';
 import { PathLimitError, SimError, testLocations, threadPaths, type Path } from './threads.js';
 import type { Bounds, Observation, TestResult } from './types.js';
+import { fromWire, type ParallelRunner, type Share, type ShareResult } from './parallel.js';
 import { canonicalPaths, classIndex, groupImages, imagesOf, permuteRelation, permuteSet, threadSymmetry, type ThreadSymmetry, type WeightedImage } from './symmetry.js';
 
 /** What exploration needs from a loaded model (src/sim/model.ts's Model satisfies it). */
@@ -45,7 +46,14 @@ export interface ExploreOptions {
   partial?: () => PartialJudge | undefined;
   /** Stop at the first rejected candidate with the condition's outcome (a search for a witness only). */
   untilForbidden?: boolean;
+  /** Explore only this part of one path choice's lock orders (a worker's share; parallel.ts). */
+  share?: Share;
+  /** Workers for large lock-order searches (parallel.ts); without it, one thread searches everything. */
+  parallel?: ParallelRunner;
 }
+
+/** Lock orders from which a path choice's search is split across workers (when there are any). */
+export const PARALLEL_MIN_ORDERS = 720;
 
 export const DEFAULT_BOUNDS: Required<Bounds> = { maxExecutions: 1_000_000, timeoutMs: 60_000, unroll: 2 };
 
@@ -68,6 +76,8 @@ export interface Exploration {
   sample?: KeptExecution;
   /** For each flag raised: the first consistent execution raising it. */
   flagged: Map<string, KeptExecution>;
+  /** With a share: the final states with their values, and the unit each kept execution was found in. */
+  part?: { states: Map<string, Value[]>; units: Map<string, number> };
 }
 
 const macroCache = new WeakMap<object, MacroTable>();
@@ -205,10 +215,12 @@ export function explore(
 ): Exploration {
   const until = opts.untilForbidden ?? false;
   if ((opts.prune ?? 'auto') === 'off' || !opts.partial) return exploreWith(test, model, judge, bounds, coherence, undefined, 'off', until);
+  const split = { share: opts.share, parallel: until ? undefined : opts.parallel };
   try {
-    return exploreWith(test, model, judge, bounds, coherence, opts.partial, opts.prune ?? 'auto', until);
+    return exploreWith(test, model, judge, bounds, coherence, opts.partial, opts.prune ?? 'auto', until, split);
   } catch (e) {
-    if (e instanceof CoSplitMismatch) return exploreWith(test, model, judge, bounds, coherence, undefined, 'off', until);
+    // a share is a part of a pruned search: without pruning it means nothing (the caller redoes the part)
+    if (e instanceof CoSplitMismatch && !opts.share) return exploreWith(test, model, judge, bounds, coherence, undefined, 'off', until);
     throw e;
   }
 }
@@ -222,7 +234,9 @@ function exploreWith(
   partial: (() => PartialJudge | undefined) | undefined,
   prune: PruneMode,
   untilForbidden: boolean,
+  split: { share?: Share; parallel?: ParallelRunner } = {},
 ): Exploration {
+  const { share, parallel } = split;
   const t0 = performance.now();
   const b = { ...DEFAULT_BOUNDS, ...bounds };
   const macros = macrosOf(model);
@@ -300,6 +314,11 @@ function exploreWith(
   let stop = false;
 
   let pruned = 0;
+  /** Threads that searched parts of this test (parallel.ts), 1 when no worker reported. */
+  let threads = 1;
+  /** Unit (first lock write's index in the first lock) being searched, and where each kept execution was found. */
+  let curUnit = -1;
+  const keptUnit = new Map<string, number>();
   /** Set by leaf() when the execution it judged (or one of its co choices) is consistent. */
   let leafConsistent = false;
   /**
@@ -437,6 +456,7 @@ function exploreWith(
         if (!j.consistent) {
           if (interesting && !forbidden && !witness) {
             forbidden = keep();
+            keptUnit.set('forbidden', curUnit);
             if (untilForbidden) {
               stop = true;
               return;
@@ -448,17 +468,65 @@ function exploreWith(
         leafConsistent = true;
         for (const f of j.flags) {
           flags.add(f);
-          if (!flagged.has(f)) flagged.set(f, keep());
+          if (!flagged.has(f)) {
+            flagged.set(f, keep());
+            keptUnit.set(`flag:${f}`, curUnit);
+          }
         }
         const vs = shown.map(get);
         const key = vs.map((v, i) => `${rlocKey(shown[i])}=${showValue(v)};`).join(' ');
         if (!states.has(key)) states.set(key, vs);
         if (sat) positive += weight;
         else negative += weight;
-        if (interesting && !witness) witness = keep();
-        if (!sample) sample = keep();
+        if (interesting && !witness) {
+          witness = keep();
+          keptUnit.set('witness', curUnit);
+        }
+        if (!sample) {
+          sample = keep();
+          keptUnit.set('sample', curUnit);
+        }
       }
     }
+  };
+
+  /**
+   * Adds the workers' parts to this search's figures (parallel.ts): counts, states and flags add up; a kept
+   * execution not found before the split comes from the earliest unit that has one.
+   */
+  const mergeParts = (
+    parts: (ShareResult | undefined)[],
+    before: { witness: boolean; forbidden: boolean; sample: boolean; flags: Set<string> },
+  ): void => {
+    const best = new Map<string, { unit: number; k: KeptExecution }>();
+    const offer = (kind: string, unit: number, k: () => KeptExecution): void => {
+      const cur = best.get(kind);
+      if (!cur || unit < cur.unit) best.set(kind, { unit, k: k() });
+    };
+    if (!before.witness && witness) offer('witness', keptUnit.get('witness')!, () => witness!);
+    if (!before.forbidden && forbidden) offer('forbidden', keptUnit.get('forbidden')!, () => forbidden!);
+    if (!before.sample && sample) offer('sample', keptUnit.get('sample')!, () => sample!);
+    for (const [f, k] of flagged) if (!before.flags.has(f)) offer(`flag:${f}`, keptUnit.get(`flag:${f}`)!, () => k);
+    for (const r of parts) {
+      if (!r) continue;
+      threads = Math.max(threads, 1 + parts.filter(Boolean).length);
+      positive += r.positive;
+      negative += r.negative;
+      candidates += r.candidates;
+      consistent += r.consistent;
+      pruned += r.pruned;
+      for (const f of r.flags) flags.add(f);
+      for (const [key, vs] of r.states) if (!states.has(key)) states.set(key, vs);
+      if (r.inconclusive) inconclusive ??= r.inconclusive;
+      if (r.loop) loopCut = true;
+      for (const x of r.kept) offer(x.kind, x.unit, () => fromWire(x.k));
+    }
+    if (candidates > b.maxExecutions) inconclusive ??= { reason: `more than ${b.maxExecutions} candidate executions (--max-executions)` };
+    witness = best.get('witness')?.k ?? witness;
+    // a rejected candidate is kept only while no execution has the outcome
+    forbidden = witness ? (before.forbidden ? forbidden : undefined) : (best.get('forbidden')?.k ?? forbidden);
+    sample = best.get('sample')?.k ?? sample;
+    for (const [kind, { k }] of best) if (kind.startsWith('flag:')) flagged.set(kind.slice(5), k);
   };
 
   // Odometer over the per-thread path choices.
@@ -479,7 +547,7 @@ function exploreWith(
     return false;
   };
   while (!stop) {
-    if (sym && !canonicalPaths(classes, idx)) {
+    if ((sym && !canonicalPaths(classes, idx)) || (share && idx.join(',') !== share.combo)) {
       if (!nextCombination()) break;
       continue;
     }
@@ -689,8 +757,15 @@ function exploreWith(
           const ids = locks[li];
           const seq = perLoc[li];
           if (seq.length === ids.length) return place(li + 1);
-          for (const id of ids) {
+          const top = li === 0 && seq.length === 0;
+          for (let u = 0; u < ids.length; u++) {
+            const id = ids[u];
             if (seq.includes(id)) continue;
+            // the first lock write of the first lock: the search's units (parallel.ts); only this part's
+            if (top) {
+              if (units && !units.has(u)) continue;
+              curUnit = u;
+            }
             // canonical orders only: among identical threads on the same path, first lock writes in thread order
             const t = fr.events[id].thread;
             const first = sym && cidx.classOf[t] >= 0 && firstPos[t] < 0;
@@ -705,7 +780,32 @@ function exploreWith(
             if (stop) return;
           }
         };
-        place(0);
+        let units: Set<number> | undefined = share ? new Set(share.units) : undefined;
+        const orders = locks.reduce((a, g) => a * factorial(g.length), 1);
+        if (parallel && !share && !sym && orders >= PARALLEL_MIN_ORDERS && !stop) {
+          // Split this path choice's lock orders: the units, round robin, to the workers and to this thread.
+          const all = locks[0].map((_, u) => u);
+          const w = Math.min(parallel.workers + 1, all.length);
+          const shares: Share[] = [];
+          for (let k = 1; k < w; k++) shares.push({ combo: idx.join(','), units: all.filter((u) => u % w === k) });
+          const before = { witness: !!witness, forbidden: !!forbidden, sample: !!sample, flags: new Set(flagged.keys()) };
+          keptUnit.clear();
+          const pending = parallel.start(shares, Math.max(1, deadline - Date.now()), Math.max(1, b.maxExecutions - candidates));
+          let results: (ShareResult | undefined)[] = [];
+          try {
+            units = new Set(all.filter((u) => u % w === 0));
+            place(0);
+          } finally {
+            results = pending.collect(stop ? Date.now() : deadline);
+          }
+          // a part no worker reported: searched here
+          results.forEach((r, k) => {
+            if (r || stop) return;
+            units = new Set(shares[k].units);
+            place(0);
+          });
+          mergeParts(results, before);
+        } else place(0);
       } else dfs(0);
     } else dfs(0);
     if (!nextCombination()) break;
@@ -740,14 +840,23 @@ function exploreWith(
   };
   if (pruned) result.pruned = pruned;
   if (sym) result.symmetry = classes.map((c) => [...c]);
+  if (threads > 1) result.threads = threads;
   if (inconclusive) result.inconclusive = inconclusive;
   if (loopCut) (result as TestResult & { loop?: boolean }).loop = true;
-  return { result, witness, forbidden, sample, flagged };
+  const out: Exploration = { result, witness, forbidden, sample, flagged };
+  if (share) out.part = { states, units: keptUnit };
+  return out;
 }
 
 const CYCLE = new Error('cyclic value dependency');
 
 const IDENTITY: WeightedImage[] = [{ inv: null, weight: 1 }];
+
+function factorial(n: number): number {
+  let f = 1;
+  for (let i = 2; i <= n; i++) f *= i;
+  return f;
+}
 
 /** Whether a transitive closure relates some event to itself (the relation has a cycle). */
 function hasLoop(r: Relation): boolean {

@@ -3,14 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LitmusTest } from './litmus/ast.js';
 import { parseLitmus as parseLitmusText } from './litmus/parser.js';
-import { coherenceOf, explore, type Exploration, type JudgeFn, type ModelLike, type PruneMode } from './explore.js';
+import { coherenceOf, explore, type Exploration, type ExploreOptions, type JudgeFn, type ModelLike, type PruneMode } from './explore.js';
 import { PartialSkeleton, partialModelOf } from './cat/partial.js';
 import { rfCycleRules, rfReach } from './cat/rf-cycles.js';
-import { judge, loadModel, ModelError, type Model } from './model.js';
+import { judge, loadModel as loadModelFromDir, ModelError, type Model } from './model.js';
+import { parallelRunner } from './parallel.js';
 import { buildWitness } from './witness.js';
 import type { Bounds, TestResult } from './types.js';
 
-export { loadModel, judge, ModelError, type Model };
+export { judge, ModelError, type Model };
 export { LitmusSyntaxError, type LitmusTest } from './litmus/ast.js';
 export { SimError } from './threads.js';
 export { TestError, type Exploration, DEFAULT_BOUNDS } from './explore.js';
@@ -32,6 +33,31 @@ function catText(model: ModelLike): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Models loaded from a directory by loadModel below, unchanged: a worker can load the same one again. */
+const fromDisk = new WeakSet<Model>();
+
+/** Loads the model of a kernel tree's tools/memory-model (see model.ts). */
+export async function loadModel(dir: string): Promise<Model> {
+  const m = await loadModelFromDir(dir);
+  fromDisk.add(m);
+  return m;
+}
+
+/** How exploration judges partial executions under a model (pruning; docs/pruning.md). */
+export function explorationOptions(model: Model, prune: PruneMode): ExploreOptions {
+  return {
+    prune,
+    // prepared only when a search is big enough to prune (most tests never need it)
+    partial: () => {
+      const pm = partialModelOf(model);
+      if (!pm) return undefined;
+      const sk = new PartialSkeleton(pm);
+      const rules = rfCycleRules(model);
+      return { judge: (input) => sk.judge(input), ...(rules.length ? { rfReach: (input) => rfReach(sk, input, rules) } : {}) };
+    },
+  };
 }
 
 /** Candidates judged, at most, when looking for a rejected witness that pruning skipped. */
@@ -56,17 +82,14 @@ export function exploreTest(
 ): Exploration {
   const m: WitnessMode = mode === true ? 'any' : mode === false ? 'allowed' : mode;
   const coherence = coherenceOf(model, catText);
-  const ex = explore(test, model, judge as JudgeFn, bounds, coherence, {
-    prune: prune ?? 'auto',
-    // prepared only when a search is big enough to prune (most tests never need it)
-    partial: () => {
-      const pm = partialModelOf(model);
-      if (!pm) return undefined;
-      const sk = new PartialSkeleton(pm);
-      const rules = rfCycleRules(model);
-      return { judge: (input) => sk.judge(input), ...(rules.length ? { rfReach: (input) => rfReach(sk, input, rules) } : {}) };
-    },
-  });
+  const pruneMode = prune ?? 'auto';
+  const opts: ExploreOptions = explorationOptions(model, pruneMode);
+  // workers only for a model read from its directory as it stands (a worker reads it again from there)
+  if (fromDisk.has(model)) {
+    const runner = parallelRunner({ modelDir: model.dir, testText: test.lines.join('\n'), file: test.file, bounds, prune: pruneMode, coherence });
+    if (runner) opts.parallel = runner;
+  }
+  const ex = explore(test, model, judge as JudgeFn, bounds, coherence, opts);
   if (m === 'none') return ex;
   if (m === 'any' && !ex.witness && !ex.forbidden && ex.result.pruned) {
     // pruning skipped the rejected candidates: look for one with the outcome without pruning, stopping at

@@ -64,6 +64,8 @@ export interface TestResult {
    * judged again, so `candidates` counts fewer.
    */
   symmetry?: number[][];
+  /** Threads that searched parts of this test (worker threads; parallel.ts), when more than one did. */
+  threads?: number;
   timeMs: number;
   /** Set when a bound was hit: the result then carries no verdict a user may rely on. */
   inconclusive?: { reason: string };
