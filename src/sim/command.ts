@@ -54,7 +54,9 @@ What it does:
   explored once per renumbering class: each execution judged also stands for its renumberings, which
   are counted with their own registers. Results are the same as without pruning; --json's "candidates"
   then counts only executions judged in full, "pruned" the skipped subtrees, and "symmetry" lists the
-  classes of identical threads. --prune off/on changes the default.
+  classes of identical threads. --prune off/on changes the default. A search of 720 lock orders or more
+  is split across worker threads, with the same results ("threads" in --json); RINGSIDE_THREADS=1 keeps
+  it on one thread.
 
   --witness prints one execution as CPU columns, in an order that respects happens-before, program
   order and reads-from. Each read names the write it read ("<- init", "<- P0:line 15"); a read marked
