@@ -40,12 +40,13 @@
  */
 import type { Execution, Judgement } from '../execution.js';
 import type { Model } from '../model.js';
-import { EventSet, Relation } from '../relation.js';
+import { allocWords, EventSet, Relation } from '../relation.js';
 import type { BinOp, Binding, CatFile, Expr, Instr, Loc } from './ast.js';
 import { fmtLoc } from './ast.js';
 import { ModelError } from './errors.js';
 import { builtinDefs, notAFunction, NATIVE_INCLUDES, type NativeCtx, type NativeInstr } from './stdlib.js';
 import {
+  acyclicRel,
   addElement,
   asRel,
   asSet,
@@ -56,6 +57,9 @@ import {
   type Frame,
   inter,
   isEmptyValue,
+  plusRel,
+  seqRel,
+  starRel,
   typeName,
   union,
   valueEquals,
@@ -102,6 +106,8 @@ export interface Plan {
   cache?: SkeletonCache;
   /** Slots computed natively from rf or event values: recomputed for each execution a reused context judges. */
   roots: number[];
+  /** Slots bound by `with … from`. */
+  withSlots: number[];
   /** The context that judged the latest execution of the cached skeleton, reused for the next one (see Ctx.for). */
   live?: Ctx;
 }
@@ -169,6 +175,7 @@ class Compiler {
       varying: new Uint8Array(this.slots.length),
       vdeps: [],
       roots: [],
+      withSlots: [],
     };
     this.computeFlags(plan);
     return plan;
@@ -178,7 +185,16 @@ class Compiler {
     throw new ModelError(`${fmtLoc(loc)}: ${msg}`);
   }
 
-  private newSlot(def: SlotDef): number {
+  private newSlot(given: SlotDef): number {
+    // one object shape for every slot, so that the evaluator's reads of these fields stay monomorphic
+    const def: SlotDef = {
+      name: given.name,
+      deps: given.deps,
+      compute: given.compute,
+      group: given.group,
+      withBound: given.withBound,
+      dynamic: given.dynamic,
+    };
     this.slots.push(def);
     this.slotStatic.push(!def.withBound && !def.dynamic && !def.group && def.deps.every((d) => this.slotStatic[d]));
     return this.slots.length - 1;
@@ -201,7 +217,7 @@ class Compiler {
       const slot = this.newSlot({
         name: def.name,
         deps,
-        compute: (ctx) => def.compute(ctx, deps.map((d) => ctx.get(d))),
+        compute: (ctx) => def.compute(ctx, depValues(ctx, deps)),
         ...(def.dynamic ? { dynamic: true } : {}),
       });
       this.env.set(def.name, slot);
@@ -214,7 +230,7 @@ class Compiler {
         name,
         test: (ctx) => {
           const v = ctx.get(s);
-          return v === EMPTY || asRel(v, ctx.n).isAcyclic();
+          return v === EMPTY || acyclicRel(asRel(v, ctx.n));
         },
       });
     } else {
@@ -224,7 +240,7 @@ class Compiler {
       this.instrs.push({
         k: 'with',
         slot,
-        choices: (ctx) => ins.choices(ctx, deps.map((d) => ctx.get(d))),
+        choices: (ctx) => ins.choices(ctx, depValues(ctx, deps)),
       });
     }
   }
@@ -250,7 +266,7 @@ class Compiler {
               throw new CatRuntimeError(loc, `empty: expected a set or relation, found ${typeName(v)}`);
             ok = isEmptyValue(v);
           } else if (v === EMPTY) ok = true;
-          else if (v instanceof Relation) ok = op === 'acyclic' ? v.isAcyclic() : v.isIrreflexive();
+          else if (v instanceof Relation) ok = op === 'acyclic' ? acyclicRel(v) : v.isIrreflexive();
           else throw new CatRuntimeError(loc, `${op}: expected a relation, found ${typeName(v)}`);
           return neg ? !ok : ok;
         };
@@ -659,12 +675,12 @@ class Compiler {
       case 'plus':
         return (ctx, fr) => {
           const v = a(ctx, fr);
-          return v === EMPTY ? EMPTY : asRel(v, ctx.n, loc).plus();
+          return v === EMPTY ? EMPTY : plusRel(asRel(v, ctx.n, loc));
         };
       case 'star':
         return (ctx, fr) => {
           const v = a(ctx, fr);
-          return v === EMPTY ? ctx.id() : asRel(v, ctx.n, loc).star();
+          return v === EMPTY ? ctx.id() : starRel(asRel(v, ctx.n, loc));
         };
       case 'opt':
         return (ctx, fr) => {
@@ -757,23 +773,22 @@ class Compiler {
           const s = asSet(v, n, loc);
           if (acc === null) dom = dom ? dom.inter(s) : s;
           else {
-            if (!owned) {
-              acc = acc.clone();
-              owned = true;
-            }
-            restrictRangeInPlace(acc, s);
-            if (acc.isEmpty()) return acc;
+            const out: Relation = owned ? acc : new Relation(n, allocWords(acc.data.length));
+            owned = true;
+            const any = restrictRangeInto(acc, s, out);
+            acc = out;
+            if (!any) return acc;
           }
         } else {
           if (v === EMPTY) return EMPTY;
           const r = asRel(v, n, loc);
           if (acc === null) {
             if (dom) {
-              acc = r.restrictDomain(dom);
+              acc = restrictDomainCopy(r, dom);
               owned = true;
             } else acc = r;
           } else {
-            acc = acc.seq(r);
+            acc = seqRel(acc, r);
             owned = true;
           }
           if (acc.isEmpty()) return acc;
@@ -812,18 +827,59 @@ class Compiler {
     }
     plan.vdeps = plan.slots.map((def) => def.deps.filter((d) => varying[d]));
     plan.roots = plan.slots.flatMap((def, s) => (def.dynamic && !def.withBound ? [s] : []));
+    plan.withSlots = plan.slots.flatMap((def, s) => (def.withBound ? [s] : []));
   }
+}
+
+/** The values of a native definition's dependencies, in order (a plain loop: natives run once per slot per execution). */
+function depValues(ctx: Ctx, deps: number[]): Value[] {
+  const out: Value[] = new Array(deps.length);
+  for (let i = 0; i < deps.length; i++) out[i] = ctx.get(deps[i]);
+  return out;
 }
 
 function orInto(a: Uint32Array, b: Uint32Array): void {
   for (let k = 0; k < a.length; k++) a[k] |= b[k];
 }
 
-function restrictRangeInPlace(r: Relation, s: EventSet): void {
+/** out = r ; [s] (out may be r itself); whether any pair is left. */
+function restrictRangeInto(r: Relation, s: EventSet, out: Relation): boolean {
   const d = r.data,
+    o = out.data,
     w = r.w,
     b = s.bits;
-  for (let i = 0; i < r.n; i++) for (let k = 0; k < w; k++) d[i * w + k] &= b[k];
+  let any = 0;
+  if (w === 1) {
+    const m = b[0];
+    for (let i = 0; i < d.length; i++) any |= o[i] = d[i] & m;
+  } else if (w === 2) {
+    const m0 = b[0],
+      m1 = b[1];
+    for (let i = 0; i < d.length; i += 2) {
+      any |= o[i] = d[i] & m0;
+      any |= o[i + 1] = d[i + 1] & m1;
+    }
+  } else for (let i = 0; i < r.n; i++) for (let k = 0; k < w; k++) any |= o[i * w + k] = d[i * w + k] & b[k];
+  return any !== 0;
+}
+
+/** [s] ; r in fresh words, copying only the rows of s. */
+function restrictDomainCopy(r: Relation, s: EventSet): Relation {
+  const w = r.w,
+    src = r.data,
+    d = allocWords(src.length),
+    b = s.bits;
+  for (let k = 0; k < b.length; k++) {
+    let x = b[k];
+    while (x) {
+      const t = x & -x;
+      const i = (k << 5) + 31 - Math.clz32(t);
+      x ^= t;
+      if (i >= r.n) break;
+      for (let q = i * w, e = q + w; q < e; q++) d[q] = src[q];
+    }
+  }
+  return new Relation(r.n, d);
 }
 
 function tupleItem(v: Value, i: number, len: number, loc: Loc): Value {
@@ -839,6 +895,35 @@ function tupleItem(v: Value, i: number, len: number, loc: Loc): Value {
 export interface SkeletonCache {
   exec: Execution;
   vals: (Value | undefined)[];
+  /** exec's events' skeleton fields, column by column (compared against each new execution's events). */
+  sig: EventColumns;
+}
+
+/** The skeleton fields of an execution's events, in flat arrays (read once, instead of once per comparison). */
+interface EventColumns {
+  kind: string[];
+  loc: (string | undefined)[];
+  thread: number[];
+  atomic: boolean[];
+  tags: string[][];
+}
+
+function columnsOf(events: Execution['events']): EventColumns {
+  const n = events.length;
+  const c: EventColumns = { kind: new Array(n), loc: new Array(n), thread: new Array(n), atomic: new Array(n), tags: new Array(n) };
+  for (let i = 0; i < n; i++) {
+    const e = events[i];
+    c.kind[i] = e.kind;
+    c.loc[i] = e.loc;
+    c.thread[i] = e.thread;
+    c.atomic[i] = !!e.atomic;
+    c.tags[i] = e.tags;
+  }
+  return c;
+}
+
+function newCache(exec: Execution, slots: number): SkeletonCache {
+  return { exec, vals: new Array(slots), sig: columnsOf(exec.events) };
 }
 
 function sameTags(a: string[], b: string[]): boolean {
@@ -852,23 +937,29 @@ function sameRel(a: Relation, b: Relation): boolean {
   return a === b || (a.n === b.n && a.equals(b));
 }
 
-function sameSkeleton(a: Execution, b: Execution): boolean {
+/** Whether b has the skeleton of the cached execution (the relations, usually the very same objects, first). */
+function sameSkeleton(cache: SkeletonCache, b: Execution): boolean {
+  const a = cache.exec;
   if (a === b) return true;
   const n = a.events.length;
   if (b.events.length !== n) return false;
-  for (let i = 0; i < n; i++) {
-    const x = a.events[i],
-      y = b.events[i];
-    if (x === y) continue;
-    if (x.kind !== y.kind || x.loc !== y.loc || x.thread !== y.thread || !!x.atomic !== !!y.atomic || !sameTags(x.tags, y.tags))
-      return false;
-  }
   if (!(sameRel(a.po, b.po) && sameRel(a.rmw, b.rmw) && sameRel(a.addr, b.addr) && sameRel(a.data, b.data) && sameRel(a.ctrl, b.ctrl)))
     return false;
   if (a.IW !== b.IW && !a.IW.equals(b.IW)) return false;
   const oa = a.observedLocs ?? [],
     ob = b.observedLocs ?? [];
-  return oa === ob || sameTags(oa, ob);
+  if (oa !== ob && !sameTags(oa, ob)) return false;
+  const { kind, loc, thread, atomic, tags } = cache.sig;
+  const ev = a.events,
+    bev = b.events;
+  for (let i = 0; i < n; i++) {
+    const y = bev[i];
+    if (y === ev[i]) continue;
+    const t = y.tags;
+    if (y.kind !== kind[i] || y.loc !== loc[i] || y.thread !== thread[i] || !!y.atomic !== atomic[i] || (t !== tags[i] && !sameTags(t, tags[i])))
+      return false;
+  }
+  return true;
 }
 
 /** Marks a dependency that a computation did not read. */
@@ -933,8 +1024,8 @@ export class Ctx implements NativeCtx {
    */
   static for(plan: Plan, exec: Execution): Ctx {
     let cache = plan.cache;
-    if (!cache || !sameSkeleton(cache.exec, exec)) {
-      plan.cache = cache = { exec, vals: new Array(plan.slots.length) };
+    if (!cache || !sameSkeleton(cache, exec)) {
+      plan.cache = cache = newCache(exec, plan.slots.length);
       plan.live = undefined;
     }
     const live = plan.live;
@@ -958,9 +1049,8 @@ export class Ctx implements NativeCtx {
     for (const r of this.plan.roots) this.used[r] = undefined;
     // with-bound names have no value until their `with` is reached for this execution; the previous value is
     // kept aside only to tell whether the next assignment changes anything
-    const slots = this.plan.slots;
-    for (let s = 0; s < slots.length; s++)
-      if (slots[s].withBound && this.vals[s] !== undefined) {
+    for (const s of this.plan.withSlots)
+      if (this.vals[s] !== undefined) {
         (this.prevWith ??= new Map()).set(s, this.vals[s]!);
         this.vals[s] = undefined;
       }
@@ -1097,9 +1187,9 @@ export class Ctx implements NativeCtx {
   detachedCopy(): Ctx {
     const c = new Ctx(this.plan, this.exec, this.cache, this);
     const varying = this.plan.varying;
-    const slots = this.plan.slots;
-    for (let s = 0; s < c.vals.length; s++)
-      if (varying[s] && this.seen[s] !== this.epoch && !slots[s].withBound) c.vals[s] = undefined;
+    for (let s = 0; s < c.vals.length; s++) if (varying[s] && this.seen[s] !== this.epoch) c.vals[s] = undefined;
+    // with-bound values stay, whatever their epoch
+    for (const s of this.plan.withSlots) c.vals[s] = this.vals[s];
     c.scratch = true;
     return c;
   }
@@ -1196,7 +1286,18 @@ function* guarded(gen: Generator<LiveJudgement>): Generator<Judgement> {
 
 /** Judge one execution: one Judgement per `with … from` branch, generated lazily. */
 export function judgePlan(plan: Plan, exec: Execution): Iterable<Judgement> {
-  return { [Symbol.iterator]: () => guarded(judging(plan, Ctx.for(plan, exec))) };
+  return new Judging(plan, exec);
+}
+
+/** judgePlan's result (a class: an object literal with a computed symbol key is built the slow way). */
+class Judging implements Iterable<Judgement> {
+  constructor(
+    private readonly plan: Plan,
+    private readonly exec: Execution,
+  ) {}
+  [Symbol.iterator](): Iterator<Judgement> {
+    return guarded(judging(this.plan, Ctx.for(this.plan, this.exec)));
+  }
 }
 
 /** Like judge, but in a fresh context (skeleton cache kept, no context reused across executions): for tests. */

@@ -43,8 +43,10 @@
  * Not provided: herd's other library files, match/procedures and the other functional-layer constructs
  * the kernel's files do not use (the parser rejects them by name).
  *
- * Names starting with '%' (%classes, %cos-po-loc-parts) are internal slots no model text can name: one pass
- * classifying the events, and the rf-independent parts of cobase, both computed once per skeleton.
+ * Names starting with '%' (%classes, %cos-po-loc-parts, %cos-by-loc) are internal slots no model text can name:
+ * one pass classifying the events, the rf-independent parts of cobase, and the writes co orders grouped by
+ * location, all computed once per skeleton. When cobase (with the lock orders exploration imposed) leaves a single
+ * order at every location, `with co from` builds that co directly instead of enumerating (see coChoices).
  */
 import type { Event, Execution } from '../execution.js';
 import { EventSet, Relation } from '../relation.js';
@@ -60,6 +62,8 @@ import {
   asRel,
   asSet,
   elements,
+  plusRel,
+  seqRel,
   typeName,
   union,
   type Value,
@@ -312,7 +316,7 @@ export function builtinDefs(tags: Iterable<string>): NativeDef[] {
     prim('singlestep', (arg, c, loc) => {
       if (arg === EMPTY) return EMPTY;
       const r = asRel(arg, c.n, loc);
-      return r.diff(r.seq(r));
+      return r.diff(seqRel(r, r));
     }),
     { ...prim('different-values', (arg, c, loc) => {
       if (arg === EMPTY) return EMPTY;
@@ -385,9 +389,9 @@ export function coBase(n: number, rf: Relation, p: PoLocParts, W: EventSet, co0:
     const x = r.data;
     for (let k = 0; k < d.length; k++) d[k] |= x[k];
   };
-  add(rf.seq(p.rw));
-  const wr = p.wr.seq(invrf);
-  const rr = rf.seq(p.rr).seq(invrf);
+  add(seqRel(rf, p.rw));
+  const wr = seqRel(p.wr, invrf);
+  const rr = seqRel(seqRel(rf, p.rr), invrf);
   for (let i = 0; i < n; i++) {
     wr.delete(i, i);
     rr.delete(i, i);
@@ -405,11 +409,13 @@ interface LocGroup {
 }
 
 function locGroups(events: Event[], W: EventSet, base: Relation): LocGroup[] {
-  const closure = base.plus();
-  return byLocation(events, W).map((ids) => {
-    if (ids.length > 30) throw new CatRuntimeError(undefined, `too many writes (${ids.length}) to one location for co generation`);
-    return { ids, preds: ids.map((a) => ids.reduce((m, b, j) => (b !== a && closure.has(b, a) ? m | (1 << j) : m), 0)) };
-  });
+  const closure = plusRel(base);
+  return byLocation(events, W).map((ids) => groupOf(ids, closure));
+}
+
+function groupOf(ids: number[], closure: Relation): LocGroup {
+  if (ids.length > 30) throw new CatRuntimeError(undefined, `too many writes (${ids.length}) to one location for co generation`);
+  return { ids, preds: ids.map((a) => ids.reduce((m, b, j) => (b !== a && closure.has(b, a) ? m | (1 << j) : m), 0)) };
 }
 
 /** One location's total orders (as lists of group indices), generated depth first on demand and kept. */
@@ -454,8 +460,11 @@ class LazyOrders {
  * locations (their cross product). Generated lazily, so a caller that stops early (a bound) never pays for
  * the rest, however many orders there are; each location's orders are enumerated once.
  */
-export function* coOrders(n: number, events: Event[], W: EventSet, base: Relation): Generator<Relation> {
-  const groups = locGroups(events, W, base);
+export function coOrders(n: number, events: Event[], W: EventSet, base: Relation): Generator<Relation> {
+  return ordersOf(n, locGroups(events, W, base));
+}
+
+function* ordersOf(n: number, groups: LocGroup[]): Generator<Relation> {
   const lists = groups.map((g) => new LazyOrders(g));
   if (lists.some((l) => l.at(0) === undefined)) return;
   const w = (n + 31) >>> 5;
@@ -484,6 +493,63 @@ export function* coOrders(n: number, events: Event[], W: EventSet, base: Relatio
     }
     if (l === groups.length) return;
   }
+}
+
+/** W's events grouped by location, and every pair of writes at one location (identity included). */
+interface CoGroups {
+  byLoc: number[][];
+  sameLoc: Relation;
+}
+
+function coGroups(n: number, byLoc: number[][]): CoGroups {
+  const sameLoc = new Relation(n);
+  for (const g of byLoc) {
+    const s = EventSet.of(n, g);
+    for (const i of g) sameLoc.data.set(s.bits, i * sameLoc.w);
+  }
+  return { byLoc, sameLoc };
+}
+
+function subRel(a: Relation, b: Relation): boolean {
+  const x = a.data,
+    y = b.data;
+  if (a.n !== b.n) return false;
+  for (let k = 0; k < x.length; k++) if ((x[k] & ~y[k]) !== 0) return false;
+  return true;
+}
+
+/**
+ * The choices of cos-opt.cat's `with co from`: coOrders(n, events, W, base), with W's events already grouped by
+ * location (byLoc, a per-skeleton slot). When base forces a single order on every location (each has at most one
+ * write, or its writes are totally ordered by base's closure, as when exploration fixed the lock writes' order
+ * and rf fixes the rest), that one co is built directly: it is what the enumeration would yield, without it.
+ */
+function coChoices(n: number, base: Relation, byLoc: number[][]): Iterable<Relation> {
+  const closure = plusRel(base);
+  const co = new Relation(n);
+  const d = co.data,
+    w = co.w,
+    c = closure.data;
+  for (const ids of byLoc) {
+    const k = ids.length;
+    if (k < 2) continue;
+    if (k > 30) throw new CatRuntimeError(undefined, `too many writes (${k}) to one location for co generation`);
+    // a single order: every two writes are ordered one way by the closure (self-loops are ignored, as by locGroups)
+    for (let i = 0; i < k; i++) {
+      const a = ids[i],
+        ab = a * w;
+      for (let j = i + 1; j < k; j++) {
+        const b = ids[j],
+          bb = b * w;
+        const ab1 = (c[ab + (b >>> 5)] >>> (b & 31)) & 1,
+          ba1 = (c[bb + (a >>> 5)] >>> (a & 31)) & 1;
+        if (ab1 === ba1) return ordersOf(n, byLoc.map((g) => groupOf(g, closure)));
+        if (ab1) d[ab + (b >>> 5)] |= 1 << (b & 31);
+        else d[bb + (a >>> 5)] |= 1 << (a & 31);
+      }
+    }
+  }
+  return [co];
 }
 
 /**
@@ -551,13 +617,20 @@ function coGeneration(extra: NativeInstr[]): NativeInstr[] {
       },
     },
     { k: 'check', name: 'ConsCo', op: 'acyclic', dep: 'cobase' },
+    // W's events by location, and the pairs of them: they depend only on the skeleton, so are computed once per skeleton
+    { k: 'let', def: { name: '%cos-by-loc', deps: ['W'], compute: (c, [W]) => new VNative(coGroups(c.n, byLocation(c.exec.events, asSet(W, c.n)))) } },
     {
       k: 'with',
       name: 'co',
-      deps: ['W', 'cobase'],
-      choices: (c, [W, cobase]) => {
-        const w = asSet(W, c.n);
-        return coOrders(c.n, c.exec.events, w, withSplit(asRel(cobase, c.n), c.exec.coSplit, c.exec.events, w));
+      // partial judging (partial.ts) reads the first two: W and cobase
+      deps: ['W', 'cobase', '%cos-by-loc'],
+      choices: (c, [W, cobase, groups]) => {
+        const g = (groups as VNative<CoGroups>).v;
+        const split = c.exec.coSplit;
+        const base = asRel(cobase, c.n);
+        // imposed pairs all among same-location writes (checked word by word; withSplit says which pair is not)
+        const ok = split !== undefined && subRel(split, g.sameLoc);
+        return coChoices(c.n, ok ? base.union(split) : withSplit(base, split, c.exec.events, asSet(W, c.n)), g.byLoc);
       },
     },
     { k: 'let', def: { name: 'coi', monotone: true, deps: ['co', 'int'], compute: (c, [co, int]) => asRel(co, c.n).inter(asRel(int, c.n)) } },
@@ -568,7 +641,7 @@ function coGeneration(extra: NativeInstr[]): NativeInstr[] {
         name: 'fr',
         monotone: true,
         deps: ['invrf', 'co', 'id'],
-        compute: (c, [invrf, co, id]) => asRel(invrf, c.n).seq(asRel(co, c.n)).diff(asRel(id, c.n)),
+        compute: (c, [invrf, co, id]) => seqRel(asRel(invrf, c.n), asRel(co, c.n)).diff(asRel(id, c.n)),
       },
     },
     { k: 'let', def: { name: 'fri', monotone: true, deps: ['fr', 'int'], compute: (c, [fr, int]) => asRel(fr, c.n).inter(asRel(int, c.n)) } },
