@@ -382,12 +382,28 @@ function exploreWith(
     }
     const n = fr.events.length;
     const events: Event[] = new Array(n);
+    // every event one object shape (all fields present): the model reads these objects everywhere, and
+    // varying shapes made each read slow (~12 hidden classes per execution)
+    const value = new Array<Value | undefined>(n);
+    for (let i = 0; i < n; i++) {
+      const sy = fr.sym[i];
+      value[i] = sy ? evalSym(sy, (id) => vals[id]) : fr.events[i].value;
+    }
+    for (let v = 0; v < fr.nVars; v++) value[fr.varEvent[v]] = vals[v];
     for (let i = 0; i < n; i++) {
       const e = fr.events[i];
-      const sy = fr.sym[i];
-      events[i] = sy ? { ...e, value: evalSym(sy, (id) => vals[id]) } : { ...e };
+      events[i] = {
+        id: e.id,
+        thread: e.thread,
+        poIndex: e.poIndex,
+        kind: e.kind,
+        loc: e.loc,
+        value: value[i],
+        tags: e.tags,
+        atomic: e.atomic,
+        source: e.source,
+      };
     }
-    for (let v = 0; v < fr.nVars; v++) events[fr.varEvent[v]].value = vals[v];
     const rf = new Relation(n);
     for (let v = 0; v < fr.nVars; v++) rf.add(rfOf[v], fr.varEvent[v]);
     const exec: Execution = {
