@@ -346,8 +346,7 @@ function exploreWith(
     const events = frI.events.map((e) => ({ ...e }));
     for (const e of src) {
       const ev = events[map[e.id]];
-      if (e.value === undefined) delete ev.value;
-      else ev.value = locFwd && typeof e.value === 'object' ? { loc: locFwd.get(e.value.loc) ?? e.value.loc } : e.value;
+      ev.value = locFwd && typeof e.value === 'object' ? { loc: locFwd.get(e.value.loc) ?? e.value.loc } : e.value;
     }
     const perm = (r: Relation): Relation => permuteRelation(r, map);
     const exec: Execution = { events, po: frI.po, rf: perm(k.exec.rf), rmw: frI.rmw, addr: frI.addr, data: frI.data, ctrl: frI.ctrl, IW: frI.IW };
@@ -889,7 +888,8 @@ function buildFrame(
   const events: Event[] = [];
   const sym: (Sym | undefined)[] = [];
   for (const loc of locations) {
-    events.push({ id: events.length, thread: -1, poIndex: 0, kind: 'W', loc, value: initVal.get(loc) ?? 0, tags: [] });
+    // (all events of one object shape, as in leaf())
+    events.push({ id: events.length, thread: -1, poIndex: 0, kind: 'W', loc, value: initVal.get(loc) ?? 0, tags: [], atomic: undefined, source: undefined });
     sym.push(undefined);
   }
   const nInit = events.length;
@@ -905,9 +905,17 @@ function buildFrame(
     varBase.push(vb);
     p.events.forEach((te, i) => {
       const id = events.length;
-      const e: Event = { id, thread: p.thread, poIndex: i, kind: te.kind, tags: te.tags, source: { line: te.line, text: te.text } };
-      if (te.loc !== undefined) e.loc = te.loc;
-      if (te.atomic) e.atomic = true;
+      const e: Event = {
+        id,
+        thread: p.thread,
+        poIndex: i,
+        kind: te.kind,
+        loc: te.loc,
+        value: undefined,
+        tags: te.tags,
+        atomic: te.atomic ? true : undefined,
+        source: { line: te.line, text: te.text },
+      };
       events.push(e);
       sym.push(te.value ? shiftSym(te.value, vb) : undefined);
       if (te.varId !== undefined) varEvent[vb + te.varId] = id;
