@@ -224,21 +224,24 @@ export class Relation {
     return new Relation(this.n, copyWords(this.data));
   }
   union(o: Relation): Relation {
-    const d = copyWords(this.data),
-      b = o.data;
-    for (let k = 0; k < d.length; k++) d[k] |= b[k];
+    const a = this.data,
+      b = o.data,
+      d = allocWords(a.length);
+    for (let k = 0; k < d.length; k++) d[k] = a[k] | b[k];
     return new Relation(this.n, d);
   }
   inter(o: Relation): Relation {
-    const d = copyWords(this.data),
-      b = o.data;
-    for (let k = 0; k < d.length; k++) d[k] &= b[k];
+    const a = this.data,
+      b = o.data,
+      d = allocWords(a.length);
+    for (let k = 0; k < d.length; k++) d[k] = a[k] & b[k];
     return new Relation(this.n, d);
   }
   diff(o: Relation): Relation {
-    const d = copyWords(this.data),
-      b = o.data;
-    for (let k = 0; k < d.length; k++) d[k] &= ~b[k];
+    const a = this.data,
+      b = o.data,
+      d = allocWords(a.length);
+    for (let k = 0; k < d.length; k++) d[k] = a[k] & ~b[k];
     return new Relation(this.n, d);
   }
   /** All pairs not in this (over all n events). */
@@ -288,6 +291,31 @@ export class Relation {
         }
         d[i] = acc;
       }
+    } else if (w === 2) {
+      // two words per row (33 to 64 events, the usual size of lock tests): no inner word loop
+      for (let i = 0; i < n; i++) {
+        let x = a[2 * i],
+          y = a[2 * i + 1];
+        if ((x | y) === 0) continue;
+        let acc0 = 0,
+          acc1 = 0;
+        while (x) {
+          const t = x & -x;
+          const j = 62 - 2 * Math.clz32(t);
+          acc0 |= b[j];
+          acc1 |= b[j + 1];
+          x ^= t;
+        }
+        while (y) {
+          const t = y & -y;
+          const j = 126 - 2 * Math.clz32(t);
+          acc0 |= b[j];
+          acc1 |= b[j + 1];
+          y ^= t;
+        }
+        d[2 * i] = acc0;
+        d[2 * i + 1] = acc1;
+      }
     } else {
       for (let i = 0; i < n; i++) {
         const base = i * w;
@@ -305,62 +333,174 @@ export class Relation {
     }
     return new Relation(n, d);
   }
-  /** [s] ; this */
-  restrictDomain(s: EventSet): Relation {
-    const d = copyWords(this.data),
-      w = this.w,
-      b = s.bits;
-    for (let i = 0; i < this.n; i++)
-      if (!(b[i >>> 5] & (1 << (i & 31)))) for (let k = i * w, e = k + w; k < e; k++) d[k] = 0;
-    return new Relation(this.n, d);
+  /*
+   * In-place forms, for a relation its maker has just created and not yet handed out (values are immutable
+   * once shared): they spare the evaluators one fresh relation per step of an n-ary union or a sequence.
+   */
+  /** this := this | o; returns this. */
+  unionInPlace(o: Relation): this {
+    const d = this.data,
+      b = o.data;
+    for (let k = 0; k < d.length; k++) d[k] |= b[k];
+    return this;
   }
-  /** this ; [s] */
-  restrictRange(s: EventSet): Relation {
-    const d = copyWords(this.data),
+  /** this := this ; [s]; returns this. */
+  restrictRangeInPlace(s: EventSet): this {
+    const d = this.data,
       w = this.w,
       b = s.bits;
     if (w === 1) {
       const m = b[0];
       for (let i = 0; i < d.length; i++) d[i] &= m;
+    } else if (w === 2) {
+      const m0 = b[0],
+        m1 = b[1];
+      for (let i = 0; i < d.length; i += 2) {
+        d[i] &= m0;
+        d[i + 1] &= m1;
+      }
     } else for (let i = 0; i < this.n; i++) for (let k = 0; k < w; k++) d[i * w + k] &= b[k];
-    return new Relation(this.n, d);
+    return this;
   }
-  /** Transitive closure (Warshall on bit rows). */
-  plus(): Relation {
-    const r = this.clone();
-    const d = r.data,
-      n = this.n,
-      w = this.w;
+  /** this := this ; o (o must not be this: each row is rewritten from itself and o's rows); returns this. */
+  seqInPlace(o: Relation): this {
+    if (o === this) throw new Error('seqInPlace: operand is the receiver');
+    const n = this.n,
+      w = this.w,
+      d = this.data,
+      b = o.data;
     if (w === 1) {
-      for (let k = 0; k < n; k++) {
-        const bit = 1 << k,
-          rk = d[k];
-        if (rk === 0) continue;
-        for (let i = 0; i < n; i++) if (d[i] & bit) d[i] |= rk;
+      for (let i = 0; i < n; i++) {
+        let x = d[i],
+          acc = 0;
+        while (x) {
+          const t = x & -x;
+          acc |= b[31 - Math.clz32(t)];
+          x ^= t;
+        }
+        d[i] = acc;
+      }
+    } else if (w === 2) {
+      for (let i = 0; i < n; i++) {
+        let x = d[2 * i],
+          y = d[2 * i + 1];
+        if ((x | y) === 0) continue;
+        let acc0 = 0,
+          acc1 = 0;
+        while (x) {
+          const t = x & -x;
+          const j = 62 - 2 * Math.clz32(t);
+          acc0 |= b[j];
+          acc1 |= b[j + 1];
+          x ^= t;
+        }
+        while (y) {
+          const t = y & -y;
+          const j = 126 - 2 * Math.clz32(t);
+          acc0 |= b[j];
+          acc1 |= b[j + 1];
+          y ^= t;
+        }
+        d[2 * i] = acc0;
+        d[2 * i + 1] = acc1;
       }
     } else {
-      for (let k = 0; k < n; k++) {
-        const kw = k >>> 5,
-          bit = 1 << (k & 31),
-          kb = k * w;
-        for (let i = 0; i < n; i++) {
-          const ib = i * w;
-          if (d[ib + kw] & bit) for (let m = 0; m < w; m++) d[ib + m] |= d[kb + m];
+      const row = new Uint32Array(w);
+      for (let i = 0; i < n; i++) {
+        const base = i * w;
+        row.fill(0);
+        for (let k = 0; k < w; k++) {
+          let x = d[base + k];
+          while (x) {
+            const t = x & -x;
+            const jb = ((k << 5) + 31 - Math.clz32(t)) * w;
+            for (let m = 0; m < w; m++) row[m] |= b[jb + m];
+            x ^= t;
+          }
+        }
+        d.set(row, base);
+      }
+    }
+    return this;
+  }
+  /** this \ (o ; o), computed only on the rows this has (singlestep's shape, without the whole o ; o). */
+  diffSeqSelf(o: Relation): Relation {
+    const n = this.n,
+      w = this.w,
+      a = this.data,
+      b = o.data;
+    const d = allocWords(a.length);
+    for (let i = 0; i < n; i++) {
+      const base = i * w;
+      let any = 0;
+      for (let k = 0; k < w; k++) any |= a[base + k];
+      if (any === 0) continue;
+      for (let k = 0; k < w; k++) d[base + k] = a[base + k];
+      for (let k = 0; k < w; k++) {
+        let x = b[base + k];
+        while (x) {
+          const t = x & -x;
+          const jb = ((k << 5) + 31 - Math.clz32(t)) * w;
+          for (let m = 0; m < w; m++) d[base + m] &= ~b[jb + m];
+          x ^= t;
         }
       }
     }
+    return new Relation(n, d);
+  }
+  /** [s] ; this */
+  restrictDomain(s: EventSet): Relation {
+    const a = this.data,
+      d = allocWords(a.length),
+      w = this.w,
+      b = s.bits;
+    for (let i = 0; i < this.n; i++)
+      if (b[i >>> 5] & (1 << (i & 31))) for (let k = i * w, e = k + w; k < e; k++) d[k] = a[k];
+    return new Relation(this.n, d);
+  }
+  /** this ; [s] */
+  restrictRange(s: EventSet): Relation {
+    const a = this.data,
+      d = allocWords(a.length),
+      w = this.w,
+      b = s.bits;
+    if (w === 1) {
+      const m = b[0];
+      for (let i = 0; i < d.length; i++) d[i] = a[i] & m;
+    } else if (w === 2) {
+      const m0 = b[0],
+        m1 = b[1];
+      for (let i = 0; i < d.length; i += 2) {
+        d[i] = a[i] & m0;
+        d[i + 1] = a[i + 1] & m1;
+      }
+    } else for (let i = 0; i < this.n; i++) for (let k = 0; k < w; k++) d[i * w + k] = a[i * w + k] & b[k];
+    return new Relation(this.n, d);
+  }
+  /**
+   * Transitive closure: Warshall on bit rows; above 64 events, an acyclic relation (most of what models
+   * close) by one depth-first walk instead, each row the union of its successors' closed rows.
+   */
+  plus(): Relation {
+    const r = this.clone();
+    // up to two words a row, Warshall's n² cheap steps cost about as little as the walk
+    if (this.w <= 2 || !closeAcyclic(this.data, r.data, this.n, this.w)) warshall(r.data, this.n, this.w);
     return r;
   }
   /** Reflexive-transitive closure over all n events. */
   star(): Relation {
     const r = this.plus();
-    for (let i = 0; i < this.n; i++) r.add(i, i);
+    const d = r.data,
+      w = this.w;
+    for (let i = 0; i < this.n; i++) d[i * w + (i >>> 5)] |= 1 << (i & 31);
     return r;
   }
   /** Reflexive closure over all n events. */
   opt(): Relation {
     const r = this.clone();
-    for (let i = 0; i < this.n; i++) r.add(i, i);
+    const d = r.data,
+      w = this.w;
+    for (let i = 0; i < this.n; i++) d[i * w + (i >>> 5)] |= 1 << (i & 31);
     return r;
   }
   domain(): EventSet {
@@ -396,35 +536,14 @@ export class Relation {
     return true;
   }
   isIrreflexive(): boolean {
-    for (let i = 0; i < this.n; i++) if (this.has(i, i)) return false;
+    const d = this.data,
+      w = this.w;
+    for (let i = 0; i < this.n; i++) if (d[i * w + (i >>> 5)] & (1 << (i & 31))) return false;
     return true;
   }
-  /** Acyclicity by repeatedly peeling off events with no successor among the remaining ones. */
+  /** Acyclicity by a depth-first walk (a cycle is an edge back to an event still on the walk's path). */
   isAcyclic(): boolean {
-    const n = this.n,
-      w = this.w,
-      d = this.data;
-    const alive = EventSet.full(n).bits;
-    let remaining = n;
-    let progress = true;
-    while (remaining > 0 && progress) {
-      progress = false;
-      for (let i = 0; i < n; i++) {
-        if (!(alive[i >>> 5] & (1 << (i & 31)))) continue;
-        let sink = true;
-        for (let k = 0; k < w; k++)
-          if (d[i * w + k] & alive[k]) {
-            sink = false;
-            break;
-          }
-        if (sink) {
-          alive[i >>> 5] &= ~(1 << (i & 31));
-          remaining--;
-          progress = true;
-        }
-      }
-    }
-    return remaining === 0;
+    return closeAcyclic(this.data, null, this.n, this.w);
   }
   /** A cycle as a list of event ids (first repeated implicitly), or undefined when acyclic. */
   findCycle(): number[] | undefined {
@@ -476,5 +595,135 @@ export class Relation {
     const d = this.data;
     for (let k = 0; k < d.length; k++) c += popcount(d[k]);
     return c;
+  }
+}
+
+/*
+ * Scratch arrays of the depth-first walk (closeAcyclic), reused: closures and acyclicity tests are among the
+ * evaluators' most frequent operations, and the walk never re-enters itself.
+ */
+let walkState = new Uint8Array(64);
+let walkNode = new Int32Array(64);
+let walkWord = new Int32Array(64);
+let walkBits = new Int32Array(64);
+
+/**
+ * Depth-first walk of the relation in src (n rows of w words); false as soon as it meets a cycle. When
+ * acyclic and out is given (a copy of src), each row of out becomes that row's transitive closure: rows are
+ * finished in post-order, so a row's successors are all final when it takes their union. When it stops at a
+ * cycle, out holds pairs of the closure only (and all of src): Warshall on it then gives the closure.
+ */
+function closeAcyclic(src: Uint32Array, out: Uint32Array | null, n: number, w: number): boolean {
+  if (walkState.length < n) {
+    const len = Math.max(n, 2 * walkState.length);
+    walkState = new Uint8Array(len);
+    walkNode = new Int32Array(len);
+    walkWord = new Int32Array(len);
+    walkBits = new Int32Array(len);
+  }
+  // 0: not seen, 1: on the current path, 2: finished
+  const state = walkState,
+    node = walkNode,
+    word = walkWord,
+    bits = walkBits;
+  state.fill(0, 0, n);
+  for (let s = 0; s < n; s++) {
+    if (state[s] !== 0) continue;
+    let sp = 0;
+    node[0] = s;
+    word[0] = 0;
+    bits[0] = src[s * w];
+    state[s] = 1;
+    while (sp >= 0) {
+      const v = node[sp];
+      let k = word[sp],
+        x = bits[sp];
+      while (x === 0 && ++k < w) x = src[v * w + k];
+      if (x !== 0) {
+        const t = x & -x;
+        bits[sp] = x ^ t;
+        word[sp] = k;
+        const j = (k << 5) + 31 - Math.clz32(t);
+        const sj = state[j];
+        if (sj === 0) {
+          let any = 0;
+          for (let m = j * w, e = m + w; m < e; m++) any |= src[m];
+          if (any === 0) {
+            // no successor: finished as it is
+            state[j] = 2;
+            continue;
+          }
+          state[j] = 1;
+          sp++;
+          node[sp] = j;
+          word[sp] = 0;
+          bits[sp] = src[j * w];
+        } else if (sj === 1) return false;
+        continue;
+      }
+      // every successor is finished: v's closed row is its successors and their closed rows
+      if (out !== null) {
+        const vb = v * w;
+        if (w === 1) {
+          let y = src[v],
+            acc = y;
+          while (y) {
+            const t = y & -y;
+            acc |= out[31 - Math.clz32(t)];
+            y ^= t;
+          }
+          out[v] = acc;
+        } else {
+          for (let kk = 0; kk < w; kk++) {
+            let y = src[vb + kk];
+            while (y) {
+              const t = y & -y;
+              const jb = ((kk << 5) + 31 - Math.clz32(t)) * w;
+              for (let m = 0; m < w; m++) out[vb + m] |= out[jb + m];
+              y ^= t;
+            }
+          }
+        }
+      }
+      state[v] = 2;
+      sp--;
+    }
+  }
+  return true;
+}
+
+/** Warshall's transitive closure, in place on n rows of w words. */
+function warshall(d: Uint32Array, n: number, w: number): void {
+  if (w === 1) {
+    for (let k = 0; k < n; k++) {
+      const bit = 1 << k,
+        rk = d[k];
+      if (rk === 0) continue;
+      for (let i = 0; i < n; i++) if (d[i] & bit) d[i] |= rk;
+    }
+  } else if (w === 2) {
+    for (let k = 0; k < n; k++) {
+      const kw = k >>> 5,
+        bit = 1 << (k & 31),
+        r0 = d[2 * k],
+        r1 = d[2 * k + 1];
+      // row k does not change during its own step (row k | row k = row k): read once
+      if ((r0 | r1) === 0) continue;
+      for (let i = 0; i < n; i++)
+        if (d[2 * i + kw] & bit) {
+          d[2 * i] |= r0;
+          d[2 * i + 1] |= r1;
+        }
+    }
+  } else {
+    for (let k = 0; k < n; k++) {
+      const kw = k >>> 5,
+        bit = 1 << (k & 31),
+        kb = k * w;
+      for (let i = 0; i < n; i++) {
+        const ib = i * w;
+        if (d[ib + kw] & bit) for (let m = 0; m < w; m++) d[ib + m] |= d[kb + m];
+      }
+    }
   }
 }

@@ -34,6 +34,11 @@
  * upper bounds only of what appears on the right of `\` or under `~` in its definition. Values that depend
  * only on the skeleton are one value for both bounds. A construct that needs an exact value (the set of a
  * `with`, a function, an argument of map or cross) computes both bounds and requires them equal.
+ *
+ * Exploration judges many sibling partial executions of one skeleton, which differ in a read or two, and most
+ * bounds come out the same each time. The skeleton therefore keeps, per binding and bound, its last value
+ * and the bounds its computation read; a binding whose inputs are unchanged takes that value back instead of
+ * being computed again (Run.compute, Run.recGroupMemo). The value is the one the computation would give.
  */
 import type { Event, Execution } from '../execution.js';
 import type { Model } from '../model.js';
@@ -123,7 +128,25 @@ interface BindDef {
   name: string;
   /** Depends only on the skeleton: computed once per skeleton, one value for both bounds. */
   static: boolean;
+  /**
+   * Reads nothing of the partial execution but other bindings (through Run.get): its bound is a function of
+   * theirs, so it may be reused from an earlier judgement when they are unchanged (see Run.compute).
+   */
+  memo: boolean;
   compute(run: Run, side: Side): Value;
+}
+
+/** A bound computed by an earlier judgement of the skeleton, with what it read: (slot, side, value) triples. */
+interface Memo {
+  deps: unknown[];
+  out: Value;
+}
+
+/** The same for a `let rec` group: both bounds of every member, and what the iteration read outside the group. */
+interface GroupMemo {
+  deps: unknown[];
+  lo: Value[];
+  hi: Value[];
 }
 
 type Step =
@@ -155,8 +178,8 @@ export class PartialModel {
     this.final = this.env;
   }
 
-  private bind(name: string, st: boolean, compute: (run: Run, side: Side) => Value): number {
-    this.binds.push({ name, static: st, compute });
+  private bind(name: string, st: boolean, compute: (run: Run, side: Side) => Value, memo = false): number {
+    this.binds.push({ name, static: st, memo, compute });
     this.isStatic.push(st);
     return this.binds.length - 1;
   }
@@ -175,7 +198,7 @@ export class PartialModel {
       const def = ins.def;
       const deps = def.deps.map(dep);
       const st = !def.dynamic && deps.every((d) => this.isStatic[d]);
-      this.env.set(def.name, this.bind(def.name, st, (run, side) => run.nativeLet(def, deps, side)));
+      this.env.set(def.name, this.bind(def.name, st, (run, side) => run.nativeLet(def, deps, side), !def.dynamic));
     } else if (ins.k === 'check') {
       this.steps.push({ k: 'ncheck', name: ins.name, dep: dep(ins.dep) });
     } else {
@@ -266,7 +289,7 @@ export class PartialModel {
     for (const b of binds) {
       const st = this.readsOnlyStatic(b.e, scope, null);
       const e = b.e;
-      const hidden = this.bind(b.pat.kind === 'one' ? (b.pat.name ?? '_') : '(tuple)', st, (run, side) => run.eval(e, scope, null, side));
+      const hidden = this.bind(b.pat.kind === 'one' ? (b.pat.name ?? '_') : '(tuple)', st, (run, side) => run.eval(e, scope, null, side), true);
       if (b.pat.kind === 'one') {
         if (b.pat.name !== null) this.env.set(b.pat.name, hidden);
       } else {
@@ -274,7 +297,7 @@ export class PartialModel {
         const loc = b.loc;
         names.forEach((nm, i) => {
           if (nm === null) return;
-          this.env.set(nm, this.bind(nm, st, (run, side) => tupleItem(run.get(hidden, side), i, names.length, loc)));
+          this.env.set(nm, this.bind(nm, st, (run, side) => tupleItem(run.get(hidden, side), i, names.length, loc), true));
         });
       }
     }
@@ -291,7 +314,8 @@ export class PartialModel {
     const exprs = binds.map((b) => b.e);
     names.forEach((nm, i) => {
       this.bind(nm, st, (run, side) => {
-        run.recGroup(slots, exprs, inner, st);
+        if (st) run.recGroup(slots, exprs, inner, st);
+        else run.recGroupMemo(slots, exprs, inner);
         return run.vals[side][slots[i]]!;
       });
     });
@@ -302,10 +326,15 @@ export class PartialModel {
 /** Per-skeleton state: the cached static bindings. */
 export class PartialSkeleton {
   readonly cache: (Value | undefined)[];
+  /** Per bound, the last computed value of each memoisable binding and what it read (Run.get). */
+  readonly memo: [(Memo | undefined)[], (Memo | undefined)[]];
+  /** The same for dynamic `let rec` groups, by their first slot (Run.recGroupMemo). */
+  readonly groupMemo = new Map<number, GroupMemo>();
   /** Values of static sub-expressions (PartialModel.staticNode). */
   readonly exprCache = new Map<Expr, Value>();
   constructor(readonly pm: PartialModel) {
     this.cache = new Array(pm.binds.length);
+    this.memo = [new Array(pm.binds.length), new Array(pm.binds.length)];
   }
 
   /** Index (in the model's steps) of the check that failed last: tried first next time (see Run.steps). */
@@ -372,9 +401,27 @@ class Run implements NativeCtx {
     this.vals = [new Array(this.pm.binds.length), new Array(this.pm.binds.length)];
   }
 
+  /** What the binding being computed has read so far (slot, side, value triples), or null at top level. */
+  private reads: unknown[] | null = null;
+  /** The binding being computed read the partial execution other than through bindings (different-values). */
+  private tainted = false;
+
   get(i: number, side: Side): Value {
-    const v = this.vals[side][i];
-    if (v !== undefined) return v;
+    let v = this.vals[side][i];
+    if (v === undefined) v = this.compute(i, side);
+    const reads = this.reads;
+    if (reads !== null && !this.pm.binds[i].static) reads.push(i, side, v);
+    return v;
+  }
+
+  /*
+   * Sibling partial executions differ in a read or two, and most bounds do not change: a binding whose
+   * inputs (the bounds it read, in the order it read them) are the same as when the skeleton last computed
+   * it has the same bound, since its computation is a function of them. Re-reading them in that order reads
+   * exactly what the computation would read up to the first difference, so nothing extra is evaluated.
+   * "The same" is strict (same kind and contents), so the reused value is the very value recomputing gives.
+   */
+  private compute(i: number, side: Side): Value {
     const def = this.pm.binds[i];
     if (def.static) {
       let c = this.sk.cache[i];
@@ -382,8 +429,42 @@ class Run implements NativeCtx {
       this.vals[0][i] = this.vals[1][i] = c;
       return c;
     }
-    const r = def.compute(this, side);
+    const outer = this.reads,
+      outerTainted = this.tainted;
+    const m = def.memo ? this.sk.memo[side][i] : undefined;
+    if (m !== undefined) {
+      this.reads = null;
+      let same = true;
+      try {
+        const d = m.deps;
+        for (let k = 0; k < d.length; k += 3) {
+          const x = this.get(d[k] as number, d[k + 1] as Side);
+          if (!sameValue(x, d[k + 2] as Value)) {
+            same = false;
+            break;
+          }
+        }
+      } finally {
+        this.reads = outer;
+      }
+      if (same) {
+        this.vals[side][i] = m.out;
+        return m.out;
+      }
+    }
+    const reads: unknown[] = [];
+    this.reads = reads;
+    this.tainted = false;
+    let r: Value, tainted: boolean;
+    try {
+      r = def.compute(this, side);
+    } finally {
+      tainted = this.tainted;
+      this.reads = outer;
+      this.tainted = outerTainted;
+    }
     this.vals[side][i] = r;
+    if (def.memo && !tainted && reusable(r)) this.sk.memo[side][i] = { deps: reads, out: r };
     return r;
   }
 
@@ -505,6 +586,57 @@ class Run implements NativeCtx {
     if (st) for (const s of slots) this.sk.cache[s] = v0[s];
   }
 
+  /**
+   * A dynamic top-level let rec group: reused from the skeleton's last iteration of it when what that
+   * iteration read outside the group is unchanged (the iteration is a function of it, as in Run.compute).
+   */
+  recGroupMemo(slots: number[], exprs: Expr[], scope: Map<string, number>): void {
+    const [v0, v1] = this.vals;
+    const outer = this.reads,
+      outerTainted = this.tainted;
+    const m = this.sk.groupMemo.get(slots[0]);
+    if (m !== undefined) {
+      this.reads = null;
+      let same = true;
+      try {
+        const d = m.deps;
+        for (let k = 0; k < d.length; k += 3) {
+          if (!sameValue(this.get(d[k] as number, d[k + 1] as Side), d[k + 2] as Value)) {
+            same = false;
+            break;
+          }
+        }
+      } finally {
+        this.reads = outer;
+      }
+      if (same) {
+        slots.forEach((s, i) => {
+          v0[s] = m.lo[i];
+          v1[s] = m.hi[i];
+        });
+        return;
+      }
+    }
+    const reads: unknown[] = [];
+    this.reads = reads;
+    this.tainted = false;
+    let tainted: boolean;
+    try {
+      this.recGroup(slots, exprs, scope, false);
+    } finally {
+      tainted = this.tainted;
+      this.reads = outer;
+      this.tainted = outerTainted;
+    }
+    const lo = slots.map((s) => v0[s]!),
+      hi = slots.map((s) => v1[s]!);
+    if (tainted || !lo.every(reusable) || !hi.every(reusable)) return;
+    // the members' own reads are the iteration's intermediate values, not inputs
+    const deps: unknown[] = [];
+    for (let k = 0; k < reads.length; k += 3) if (!slots.includes(reads[k] as number)) deps.push(reads[k], reads[k + 1], reads[k + 2]);
+    this.sk.groupMemo.set(slots[0], { deps, lo, hi });
+  }
+
   universe(): EventSet {
     return (this.all ??= EventSet.full(this.n));
   }
@@ -545,8 +677,8 @@ class Run implements NativeCtx {
         const r = arg.get(side);
         if (r === EMPTY) return EMPTY;
         const o = arg.get((1 - side) as Side);
-        const oo = o === EMPTY ? new Relation(n) : asRel(o, n, loc).seq(asRel(o, n, loc));
-        return asRel(r, n, loc).diff(oo);
+        const rr = asRel(r, n, loc);
+        return o === EMPTY ? rr.diff(new Relation(n)) : rr.diffSeqSelf(asRel(o, n, loc));
       }
     }
     if (MONOTONE_PRIMS.has(p.name)) return p.fn(arg.get(side), this, loc);
@@ -560,6 +692,7 @@ class Run implements NativeCtx {
   /** Pairs whose events' values differ: certainly (both known and different) / possibly (not both known and equal). */
   private differentValues(v: Value, side: Side, loc: Loc): Value {
     if (v === EMPTY) return EMPTY;
+    this.tainted = true;
     const k = this.input.known;
     const { events: ev, known } = (this.values ??= typeof k === 'function' ? k() : { events: this.exec.events, known: k });
     const r = asRel(v, this.n, loc);
@@ -727,6 +860,8 @@ class Run implements NativeCtx {
     const n = this.n;
     let acc: Relation | null = null;
     let dom: EventSet | null = null;
+    // acc was made here and is not shared yet: later steps may rewrite it in place
+    let fresh = false;
     for (const a of e.args) {
       const filter = a.k === 'toid';
       const v = this.eval(filter ? a.e : a, scope, locals, side);
@@ -734,10 +869,23 @@ class Run implements NativeCtx {
       if (filter) {
         const st = asSet(v, n, e.loc);
         if (acc === null) dom = dom ? dom.inter(st) : st;
-        else acc = acc.restrictRange(st);
+        else if (fresh) acc.restrictRangeInPlace(st);
+        else {
+          acc = acc.restrictRange(st);
+          fresh = true;
+        }
       } else {
         const r = asRel(v, n, e.loc);
-        acc = acc === null ? (dom ? r.restrictDomain(dom) : r) : acc.seq(r);
+        if (acc === null) {
+          if (dom) {
+            acc = r.restrictDomain(dom);
+            fresh = true;
+          } else acc = r;
+        } else if (fresh && r !== acc) acc.seqInPlace(r);
+        else {
+          acc = acc.seq(r);
+          fresh = true;
+        }
       }
       if (acc !== null && acc.isEmpty()) return acc;
     }
@@ -778,8 +926,31 @@ class Run implements NativeCtx {
       case 'inter':
         return this.narrow(e, this.eval(e.args[0], scope, locals, side), scope, locals, side, (a, b) => inter(a, b, loc));
       case 'union': {
-        let acc = this.eval(e.args[0], scope, locals, side);
-        for (let i = 1; i < e.args.length; i++) acc = union(acc, this.eval(e.args[i], scope, locals, side), loc);
+        const args = e.args;
+        const vs: Value[] = new Array(args.length);
+        let rels = 0;
+        for (let i = 0; i < args.length; i++) {
+          const v = (vs[i] = this.eval(args[i], scope, locals, side));
+          if (v instanceof Relation) rels++;
+          else if (v !== EMPTY) rels = -Infinity;
+        }
+        if (rels >= 2) {
+          // relations only: one fresh result for the whole union (what the pairwise fold gives, with fewer copies)
+          let acc: Relation | null = null;
+          let fresh = false;
+          for (const v of vs) {
+            if (v === EMPTY) continue;
+            if (acc === null) acc = v as Relation;
+            else if (fresh) acc.unionInPlace(v as Relation);
+            else {
+              acc = acc.union(v as Relation);
+              fresh = true;
+            }
+          }
+          return acc!;
+        }
+        let acc = vs[0];
+        for (let i = 1; i < vs.length; i++) acc = union(acc, vs[i], loc);
         return acc;
       }
       case 'cart':
@@ -788,6 +959,30 @@ class Run implements NativeCtx {
         return addElement(this.exact(e.args[0], scope, locals), this.eval(e.args[1], scope, locals, side), n, loc);
     }
   }
+}
+
+/**
+ * Whether two bounds are the same value, for reusing a memoised bound (Run.compute): same kind and contents.
+ * Functions are the same when they are the same top-level definition (their bodies read bindings, when
+ * applied, through the reader's own Run.get); anything else only when it is the same object.
+ */
+function sameValue(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a instanceof Relation) return b instanceof Relation && a.equals(b);
+  if (a instanceof EventSet) return b instanceof EventSet && a.equals(b);
+  const x = a as unknown,
+    y = b as unknown;
+  if (x instanceof IClo)
+    return y instanceof IClo && x.locals === null && y.locals === null && x.body === y.body && x.params === y.params && x.scope === y.scope;
+  return false;
+}
+
+/** A bound that can be kept for a later judgement: not a function closing over this judgement's locals. */
+function reusable(v: Value): boolean {
+  if (v === EMPTY || v instanceof Relation || v instanceof EventSet) return true;
+  const x = v as unknown;
+  if (x instanceof IClo) return x.locals === null;
+  return !(v instanceof VTuple);
 }
 
 /** Bounds of a value known to be one of the given members (relations or sets of one kind). */
