@@ -1,5 +1,6 @@
-// Bitset relations and sets against a naive pair-list implementation, across word boundaries (n = 5 … 70).
+// Bitset relations and sets, and the evaluators' fast kernels, against a naive pair-list implementation, across word boundaries (n = 5 … 90).
 import { describe, expect, it } from 'vitest';
+import { acyclicRel, plusRel, seqRel, starRel } from '../../../src/sim/cat/values.js';
 import { EventSet, Relation } from '../../../src/sim/relation.js';
 
 /** Deterministic pseudo-random generator (xorshift), so failures reproduce. */
@@ -79,6 +80,39 @@ describe('Relation and EventSet', () => {
         expect(s.union(s.complement()).equals(EventSet.full(n))).toBe(true);
         expect(EventSet.full(n).size()).toBe(n);
         expect(Relation.product(s, s).size()).toBe(sIds.size * sIds.size);
+      }
+    });
+  }
+
+  // The evaluators' fast kernels (cat/values.ts) and the in-place and singlestep helpers must give exactly what
+  // the plain methods give, on cyclic relations and on acyclic ones (which take other paths: one depth-first
+  // walk for closures), around the word boundaries.
+  for (const n of [5, 31, 32, 33, 64, 65, 90]) {
+    it(`fast kernels agree with the plain operators for n=${n}`, () => {
+      const next = rng(n * 104729);
+      for (let round = 0; round < 8; round++) {
+        const density = [0.01, 0.03, 0.08, 0.2][round % 4];
+        const acyclic = round >= 4;
+        const [a0, pa0] = randomRel(n, density, next);
+        const [b, pb] = randomRel(n, density, next);
+        // acyclic: keep only edges to later events (a partial order's shape), plus some reflexive-only rows in b
+        const a = acyclic ? Relation.of(n, [...a0.pairs()].filter(([i, j]) => i < j)) : a0;
+        const pa = acyclic ? new Set([...pa0].filter((x) => Number(x.split(',')[0]) < Number(x.split(',')[1]))) : pa0;
+        if (acyclic) for (let i = 0; i < n; i += 3) b.add(i, i);
+        const s = EventSet.of(n, [...Array(n).keys()].filter(() => next() < 0.5));
+        const plus = naivePlus(n, pa);
+        expect(toPairs(plusRel(a))).toEqual(plus);
+        expect(toPairs(a.plus())).toEqual(plus);
+        expect(toPairs(starRel(a))).toEqual(toPairs(a.star()));
+        expect(toPairs(seqRel(a, b))).toEqual(toPairs(a.seq(b)));
+        expect(toPairs(seqRel(b, a))).toEqual(toPairs(b.seq(a)));
+        expect(acyclicRel(a)).toBe(![...plus].some((x) => x.split(',')[0] === x.split(',')[1]));
+        expect(a.isAcyclic()).toBe(acyclicRel(a));
+        if (acyclic) expect(a.isAcyclic()).toBe(true);
+        expect(toPairs(a.clone().unionInPlace(b))).toEqual(toPairs(a.union(b)));
+        expect(toPairs(a.clone().restrictRangeInPlace(s))).toEqual(toPairs(a.restrictRange(s)));
+        expect(toPairs(a.clone().seqInPlace(b))).toEqual(toPairs(a.seq(b)));
+        expect(toPairs(a.diffSeqSelf(b))).toEqual(toPairs(a.diff(b.seq(b))));
       }
     });
   }
