@@ -3,7 +3,7 @@ import type { Event, Execution, Judgement, Value } from './execution.js';
 import type { LitmusTest, Prop, RLoc } from './litmus/ast.js';
 import { EventSet, Relation } from './relation.js';
 import type { PartialInput, PartialVerdict } from './cat/partial.js';
-import { reachForbids, type RfReach } from './cat/rf-cycles.js';
+import { reachForbids, type AtomicityRule, type RfReach } from './cat/rf-cycles.js';
 import { CoSplitMismatch } from './cat/stdlib.js';
 import { parseDef, type MacroTable } from './def.js';
 import { compareValue, evalSym, shiftSym, showValue, symVars, truthy, valueEq, ValueError, type Sym } from './sym.js';
@@ -30,6 +30,8 @@ export interface PartialJudge {
   judge(input: PartialInput): PartialVerdict;
   /** Reachability in the lower bounds of the model's checks that contain rf (cat/rf-cycles.ts), if it has any. */
   rfReach?(input: PartialInput): RfReach[] | undefined;
+  /** The model's atomicity check, when it has the form cat/rf-cycles.ts recognises. */
+  atomicity?: AtomicityRule;
 }
 
 /**
@@ -288,6 +290,7 @@ function exploreWith(
   }
   const classes = symmetry.classes;
   const sym = classes.length > 0;
+  const privateLocs = new Set(symmetry.privates.flat(2));
   const cidx = classIndex(classes, test.threads.length);
   // threads whose registers the condition, the filter or the display read: images agreeing on them agree on the state
   const relevantLocs: RLoc[] = [...shown];
@@ -661,6 +664,25 @@ function exploreWith(
     const partialVerdict = (): PartialVerdict => pj!.judge(partialInput());
     // per lock order: what the checks containing rf already order (reads cannot read from writes they reach)
     let reach: RfReach[] | undefined;
+    // Placed write orders (lock orders and RMW locations): each placed write's group and position, and each
+    // RMW read's write; an RMW read cannot read past a write placed between its source and its own write
+    // (AtomicityRule), so such candidates are dropped without judging.
+    const groupOf = new Int32Array(nEv).fill(-1);
+    const placedAt = new Int32Array(nEv).fill(-1);
+    const rmwWriteOf = new Int32Array(nEv).fill(-1);
+    for (const [r, w] of fr.rmw.pairs()) rmwWriteOf[r] = w;
+    let placedSeqs: number[][] = [];
+    const atomicForbids = (r: number, w: number): boolean => {
+      const own = rmwWriteOf[r];
+      if (own < 0 || placedAt[own] < 0) return false;
+      const g = groupOf[own];
+      const from = fr.IW.has(w) ? -1 : groupOf[w] === g ? placedAt[w] : NaN;
+      if (!(from < placedAt[own] - 1)) return false;
+      const seq = placedSeqs[g];
+      const anyThread = pj!.atomicity!.anyThread;
+      for (let j = from + 1; j < placedAt[own]; j++) if (anyThread || fr.events[seq[j]].thread !== fr.events[r].thread) return true;
+      return false;
+    };
     // leaves reached under chosen lock orders, and how many of them were inconsistent (see lastStanding)
     let unjudgedLeaves = 0;
     let badLeaves = 0;
@@ -724,6 +746,10 @@ function exploreWith(
         // often impossible, and judging the last candidate stops such a path at once)
         const lastStanding =
           reordered && survivors === 0 && ci === rd.cands.length - 1 && (unjudgedLeaves < 64 || badLeaves * 8 < unjudgedLeaves);
+        if (ok && split && pj?.atomicity && atomicForbids(rd.eid, w)) {
+          ok = false;
+          pruned++;
+        }
         if (ok && reach && reachForbids(reach, rd.eid, fr.events[rd.eid].thread, w, fr.events[w].thread)) {
           ok = false;
           pruned++;
@@ -741,7 +767,7 @@ function exploreWith(
       }
     };
     if (pj) {
-      const locks = lockGroups(fr);
+      const locks = lockGroups(fr, privateLocs);
       if (locks.length) {
         // every order of every lock's writes, each location's writes placed one after another
         const perLoc: number[][] = locks.map(() => []);
@@ -758,6 +784,13 @@ function exploreWith(
             }
             split = new Relation(fr.events.length);
             for (const seq of perLoc) for (let i = 0; i < seq.length; i++) for (let j = i + 1; j < seq.length; j++) split.add(seq[i], seq[j]);
+            placedSeqs = perLoc;
+            perLoc.forEach((seq, g) =>
+              seq.forEach((id, i) => {
+                groupOf[id] = g;
+                placedAt[id] = i;
+              }),
+            );
             order = sectionOrder(fr, perLoc);
             // One bounds evaluation gives what the checks containing rf already order; a cycle there rejects
             // the lock order (with no such check, or no bounds, the whole model judges it).
@@ -1013,8 +1046,8 @@ function searchSize(fr: Frame): number {
   return size;
 }
 
-/** Per lock location with two or more lock writes (LKW): their event ids. */
-function lockGroups(fr: Frame): number[][] {
+/** Per lock location with two or more lock writes (LKW), and per location with atomic RMW writes: their event ids. */
+function lockGroups(fr: Frame, exclude?: ReadonlySet<string>): number[][] {
   const by = new Map<string, number[]>();
   for (const e of fr.events) {
     if (e.loc === undefined || !e.tags.includes('LKW')) continue;
@@ -1022,6 +1055,18 @@ function lockGroups(fr: Frame): number[][] {
     if (!g) by.set(e.loc, (g = []));
     g.push(e.id);
   }
+  // Memory locations written by atomic read-modify-writes (xchg, atomic_inc, cmpxchg, …): their writes' order is
+  // chosen first too, so that each RMW's read meets the one write it can read from (its co-predecessor) early.
+  // Not the locations symmetry renames (their names would order the groups differently in a renumbering).
+  const rmwWrites = fr.rmw.range();
+  const writes = new Map<string, number[]>();
+  for (const e of fr.events) {
+    if (e.kind !== 'W' || e.thread < 0 || e.loc === undefined || e.tags.some(isLockTag) || exclude?.has(e.loc)) continue;
+    let g = writes.get(e.loc);
+    if (!g) writes.set(e.loc, (g = []));
+    g.push(e.id);
+  }
+  for (const [loc, g] of writes) if (g.length > 1 && g.some((w) => rmwWrites.has(w))) by.set(loc, g);
   // by location name, so that the order does not depend on thread numbers (symmetry.ts relies on it)
   return [...by.entries()]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
@@ -1037,8 +1082,17 @@ function lockGroups(fr: Frame): number[][] {
 function sectionOrder(fr: Frame, orders: number[][]): Frame['reads'] {
   const rank = new Map<number, number>();
   for (const seq of orders) seq.forEach((id, i) => rank.set(id, i));
-  /** Rank of the section holding event e (the last lock write po-before it), -1 outside every section. */
+  /**
+   * Rank of the section holding event e (the last placed write po-before it), -1 outside every section; a
+   * placed write ranks as itself, and the read of an RMW as its write.
+   */
   const section = (e: number): number => {
+    const own = rank.get(e);
+    if (own !== undefined) return own;
+    for (const w of fr.rmw.rows[e]) {
+      const r = rank.get(w);
+      if (r !== undefined) return r;
+    }
     let last = -1;
     for (const id of rank.keys()) {
       if (fr.po.has(id, e) && (last < 0 || fr.po.has(last, id))) last = id;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { LitmusTest } from './litmus/ast.js';
 import { parseLitmus as parseLitmusText } from './litmus/parser.js';
 import { coherenceOf, explore, type Exploration, type ExploreOptions, type JudgeFn, type ModelLike, type PruneMode } from './explore.js';
-import { PartialSkeleton, partialModelOf } from './cat/partial.js';
-import { rfCycleRules, rfReach } from './cat/rf-cycles.js';
+import { PartialSkeleton, partialModelOf, type PartialInput } from './cat/partial.js';
+import { atomicityRule, rfCycleRules, rfReach } from './cat/rf-cycles.js';
 import { judge, loadModel as loadModelFromDir, ModelError, type Model } from './model.js';
 import { parallelRunner } from './parallel.js';
 import { buildWitness } from './witness.js';
@@ -55,7 +55,12 @@ export function explorationOptions(model: Model, prune: PruneMode): ExploreOptio
       if (!pm) return undefined;
       const sk = new PartialSkeleton(pm);
       const rules = rfCycleRules(model);
-      return { judge: (input) => sk.judge(input), ...(rules.length ? { rfReach: (input) => rfReach(sk, input, rules) } : {}) };
+      const atomicity = atomicityRule(model);
+      return {
+        judge: (input) => sk.judge(input),
+        ...(rules.length ? { rfReach: (input: PartialInput) => rfReach(sk, input, rules) } : {}),
+        ...(atomicity ? { atomicity } : {}),
+      };
     },
   };
 }

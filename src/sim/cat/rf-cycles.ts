@@ -35,29 +35,77 @@ export interface RfCycleRule {
   ran: string[];
 }
 
-const rulesCache = new WeakMap<Model, RfCycleRule[]>();
+/**
+ * An atomicity check `empty rmw & (X ; Y)` with X containing fr (or fre) and Y containing co (or coe), as
+ * the library generates them: an RMW's read must read from the co-predecessor of its write, since any write
+ * w' between the two would give r X w' Y w.  `anyThread`: X and Y contain all of fr and co, so w' may be on
+ * the RMW's own thread; otherwise only a w' on another thread counts.
+ */
+export interface AtomicityRule {
+  anyThread: boolean;
+}
+
+interface Found {
+  rules: RfCycleRule[];
+  atomicity?: AtomicityRule;
+}
+
+const rulesCache = new WeakMap<Model, Found>();
+
+function found(model: Model): Found {
+  let f = rulesCache.get(model);
+  if (!f) {
+    f = findRules(model);
+    rulesCache.set(model, f);
+  }
+  return f;
+}
 
 /** The model's checks that contain reads-from (see above); computed once per model. */
 export function rfCycleRules(model: Model): RfCycleRule[] {
-  let rules = rulesCache.get(model);
-  if (!rules) {
-    rules = findRules(model);
-    rulesCache.set(model, rules);
-  }
-  return rules;
+  return found(model).rules;
 }
 
-function findRules(model: Model): RfCycleRule[] {
-  const env = new Map<string, Containment | null>();
+/** The model's atomicity check, when it has one in the form AtomicityRule describes. */
+export function atomicityRule(model: Model): AtomicityRule | undefined {
+  return found(model).atomicity;
+}
+
+/** The library relations whose containment is tracked: reads-from, coherence, from-reads, read-modify-write pairs. */
+type Base = 'rf' | 'co' | 'fr' | 'rmw';
+const BASES: Base[] = ['rf', 'co', 'fr', 'rmw'];
+
+function findRules(model: Model): Found {
+  const envs: Record<Base, Map<string, Containment | null>> = { rf: new Map(), co: new Map(), fr: new Map(), rmw: new Map() };
+  const env = envs.rf;
   const version = new Map<string, number>();
-  const bind = (name: string | null, c: Containment | null): void => {
+  const bindAll = (name: string | null, cs: Partial<Record<Base, Containment | null>>): void => {
     if (name === null) return;
-    env.set(name, c);
+    for (const b of BASES) envs[b].set(name, cs[b] ?? null);
     version.set(name, (version.get(name) ?? 0) + 1);
   };
-  // the library's own rf and rfe are the execution's reads-from; every other library name is opaque
-  bind('rf', { all: true, dom: [], ran: [] });
-  bind('rfe', { all: false, dom: [], ran: [] });
+  const bind = (name: string | null, c: Containment | null): void => bindAll(name, { rf: c });
+  const ALL: Containment = { all: true, dom: [], ran: [] };
+  const EXT: Containment = { all: false, dom: [], ran: [] };
+  // the library's own rf and rfe are the execution's reads-from, rmw its read-modify-write pairs; every other
+  // library name is opaque, except the coherence order the library generates (and fr, coe, fre from it)
+  bindAll('rf', { rf: ALL });
+  bindAll('rfe', { rf: EXT });
+  bindAll('rmw', { rmw: ALL });
+  const NATIVE: Record<string, Partial<Record<Base, Containment>>> = { co: { co: ALL }, coe: { co: EXT }, fr: { fr: ALL }, fre: { fr: EXT } };
+  /** Containment of every base by a bound expression; fr also as rf^-1 ; co. */
+  const containsAll = (e: Expr): Partial<Record<Base, Containment | null>> => {
+    const out: Partial<Record<Base, Containment | null>> = {};
+    for (const b of BASES) out[b] = contains(e, envs[b], version);
+    if (!out.fr && e.k === 'bin' && e.op === 'seq' && e.args.length === 2 && e.args[0].k === 'un' && e.args[0].op === 'inv') {
+      const rf = contains(e.args[0].e, envs.rf, version);
+      const co = contains(e.args[1], envs.co, version);
+      if (rf && co && rf.all && co.all && !rf.dom.length && !rf.ran.length && !co.dom.length && !co.ran.length) out.fr = ALL;
+    }
+    return out;
+  };
+  const plain = (c: Containment | null): c is Containment => !!c && !c.dom.length && !c.ran.length;
+  let atomicity: AtomicityRule | undefined;
   const found: { rule: RfCycleRule; versions: Map<string, number> }[] = [];
   const including: string[] = [];
 
@@ -67,7 +115,7 @@ function findRules(model: Model): RfCycleRule[] {
         case 'let':
           if (i.rec) for (const b of i.binds) for (const n of names(b.pat)) bind(n, null);
           for (const b of i.binds) {
-            if (b.pat.kind === 'one') bind(b.pat.name, i.rec ? null : contains(b.e, env, version));
+            if (b.pat.kind === 'one') bindAll(b.pat.name, i.rec ? {} : containsAll(b.e));
             else for (const n of b.pat.names) bind(n, null);
           }
           break;
@@ -77,7 +125,11 @@ function findRules(model: Model): RfCycleRule[] {
         case 'include': {
           const nat = NATIVE_INCLUDES[i.file];
           if (nat) {
-            for (const ni of nat) if (ni.k === 'let' || ni.k === 'with') bind(ni.k === 'let' ? ni.def.name : ni.name, null);
+            for (const ni of nat) {
+              if (ni.k !== 'let' && ni.k !== 'with') continue;
+              const name = ni.k === 'let' ? ni.def.name : ni.name;
+              bindAll(name, NATIVE[name] ?? {});
+            }
             break;
           }
           const f = model.included.get(i.file);
@@ -88,6 +140,17 @@ function findRules(model: Model): RfCycleRule[] {
           break;
         }
         case 'test': {
+          if (i.kind === 'check' && i.op === 'empty' && !i.neg && i.e.k === 'bin' && i.e.op === 'inter' && i.e.args.length === 2) {
+            // empty rmw & (X ; Y), either way round
+            for (const [a, sq] of [i.e.args, [...i.e.args].reverse()]) {
+              if (!plain(contains(a, envs.rmw, version)) || contains(a, envs.rmw, version)?.all !== true) continue;
+              if (sq.k !== 'bin' || sq.op !== 'seq' || sq.args.length !== 2) continue;
+              const x = contains(sq.args[0], envs.fr, version);
+              const y = contains(sq.args[1], envs.co, version);
+              if (plain(x) && plain(y)) atomicity = { anyThread: (atomicity?.anyThread ?? false) || (x.all && y.all) };
+            }
+            break;
+          }
           if (i.kind !== 'check' || i.op !== 'acyclic' || i.neg) break;
           const c = contains(i.e, env, version);
           const parts = unionNames(i.e);
@@ -105,7 +168,8 @@ function findRules(model: Model): RfCycleRule[] {
   if (model.bell) walk(model.bell.instrs);
   walk(model.cat.instrs);
   // keep a rule only if every name it reads is still bound as it was at the check
-  return found.filter((f) => [...f.versions].every(([n, v]) => (version.get(n) ?? 0) === v)).map((f) => f.rule);
+  const rules = found.filter((f) => [...f.versions].every(([n, v]) => (version.get(n) ?? 0) === v)).map((f) => f.rule);
+  return atomicity ? { rules, atomicity } : { rules };
 }
 
 function names(pat: { kind: 'one'; name: string | null } | { kind: 'tuple'; names: (string | null)[] }): (string | null)[] {

@@ -1,10 +1,12 @@
 // Finding the checks that contain reads-from: only definitions whose syntax guarantees it, bound as the check saw them.
 import { describe, expect, it } from 'vitest';
-import { rfCycleRules } from '../../../src/sim/cat/rf-cycles.js';
+import { atomicityRule, rfCycleRules } from '../../../src/sim/cat/rf-cycles.js';
 import { loadModel, modelFromTexts } from '../../../src/sim/model.js';
 import { modelDir } from './build.js';
 
-const rulesOf = (cat: string) => rfCycleRules(modelFromTexts({ 'm.cat': `"m"\n${cat}\n` }, undefined, 'm.cat'));
+const modelOf = (cat: string) => modelFromTexts({ 'm.cat': `"m"\n${cat}\n` }, undefined, 'm.cat');
+const rulesOf = (cat: string) => rfCycleRules(modelOf(cat));
+const atomicOf = (cat: string) => atomicityRule(modelOf(`include "cos-opt.cat"\n${cat}`));
 
 describe('checks containing reads-from', () => {
   it.each(['6.12', '6.1'] as const)('finds coherence and happens-before in the kernel model (%s)', async (v) => {
@@ -33,6 +35,23 @@ describe('checks containing reads-from', () => {
     expect(rulesOf('acyclic (rf | po) ; po as A')).toEqual([]);
     // ext rebound: rf & ext no longer means rfe
     expect(rulesOf('let ext = po\nlet a = rf & ext\nacyclic a as A')).toEqual([]);
+  });
+
+  it.each(['6.12', '6.1'] as const)('finds the atomicity check of the kernel model (%s), through lock.cat\'s rebinding of fr and co', async (v) => {
+    expect(atomicityRule(await loadModel(await modelDir(v)))).toEqual({ anyThread: false });
+  });
+
+  it('reads the atomicity check only in the form empty rmw & (fr-like ; co-like)', () => {
+    expect(atomicOf('empty rmw & (fre ; coe) as atomic')).toEqual({ anyThread: false });
+    expect(atomicOf('empty (fr ; co) & rmw as atomic')).toEqual({ anyThread: true });
+    expect(atomicOf('let f = rf^-1 ; co\nempty rmw & (f ; co) as atomic')).toEqual({ anyThread: true });
+    expect(atomicOf('let c = (co | po)+\nempty rmw & (fre ; c & ext) as atomic')).toEqual({ anyThread: false });
+    // not: another relation than rmw, co, fr; a flag; a rebound rmw; ; in the wrong order
+    expect(atomicOf('empty po & (fre ; coe) as atomic')).toBeUndefined();
+    expect(atomicOf('empty rmw & (fre ; po) as atomic')).toBeUndefined();
+    expect(atomicOf('flag ~empty rmw & (fre ; coe) as atomic')).toBeUndefined();
+    expect(atomicOf('let rmw = po\nempty rmw & (fre ; coe) as atomic')).toBeUndefined();
+    expect(atomicOf('empty rmw & (coe ; fre) as atomic')).toBeUndefined();
   });
 
   it('skips a check whose names the model binds again later (bounds report the last binding)', () => {
