@@ -672,6 +672,18 @@ function exploreWith(
     const rmwWriteOf = new Int32Array(nEv).fill(-1);
     for (const [r, w] of fr.rmw.pairs()) rmwWriteOf[r] = w;
     let placedSeqs: number[][] = [];
+    // writes the library's generated co puts after w in every completion: after an initial write, every other
+    // write of its location; after a write whose order is placed, the writes placed after it
+    const memWrites = new Map<string, number[]>();
+    for (const e of fr.events) {
+      if (e.kind !== 'W' || e.thread < 0 || e.loc === undefined || e.tags.some(isLockTag)) continue;
+      (memWrites.get(e.loc) ?? memWrites.set(e.loc, []).get(e.loc)!).push(e.id);
+    }
+    const coAfter = (w: number): number[] => {
+      if (fr.IW.has(w)) return memWrites.get(fr.events[w].loc!) ?? [];
+      const g = groupOf[w];
+      return g >= 0 && !fr.events[w].tags.includes('LKW') ? placedSeqs[g].slice(placedAt[w] + 1) : [];
+    };
     const atomicForbids = (r: number, w: number): boolean => {
       const own = rmwWriteOf[r];
       if (own < 0 || placedAt[own] < 0) return false;
@@ -750,7 +762,7 @@ function exploreWith(
           ok = false;
           pruned++;
         }
-        if (ok && reach && reachForbids(reach, rd.eid, fr.events[rd.eid].thread, w, fr.events[w].thread)) {
+        if (ok && reach && reachForbids(reach, rd.eid, fr.events[rd.eid].thread, w, fr.events[w].thread, coAfter)) {
           ok = false;
           pruned++;
         }
@@ -795,7 +807,7 @@ function exploreWith(
             // One bounds evaluation gives what the checks containing rf already order; a cycle there rejects
             // the lock order (with no such check, or no bounds, the whole model judges it).
             reach = pj.rfReach?.(partialInput());
-            if (reach ? reach.some((x) => hasLoop(x.reach)) : partialVerdict() !== undefined) pruned++;
+            if (reach ? reach.some((x) => x.reach !== undefined && hasLoop(x.reach)) : partialVerdict() !== undefined) pruned++;
             else dfs(0);
             reach = undefined;
             split = undefined;

@@ -26,13 +26,20 @@ interface Containment {
   ran: string[];
 }
 
-/** A check `acyclic R` with R ⊇ (part of) rf, and named relations whose union lies inside R. */
+/**
+ * A check `acyclic R` with R ⊇ (part of) rf, and named relations whose union lies inside R; or (pair) a check
+ * `empty … | V | …` with V = `A & rf & Q^-1` (A named relations, in any order): then r cannot read from w when
+ * (w, r) is in every A's lower bound and (r, w) in Q's, since (w, r) would be in V (LKMM's plain-coherence:
+ * a plain read cannot read from a write it executes before, wr-incoh = pre-race & rf & rw-xbstar^-1).
+ */
 export interface RfCycleRule {
   check: string;
   parts: string[];
   all: boolean;
   dom: string[];
   ran: string[];
+  /** via 'fr': V = A & fr & Q^-1 instead, and r reading w gives fr(r, w') for the writes w' co-after w. */
+  pair?: { against: string; withs: string[]; via: 'rf' | 'fr' };
 }
 
 /**
@@ -105,6 +112,36 @@ function findRules(model: Model): Found {
     return out;
   };
   const plain = (c: Containment | null): c is Containment => !!c && !c.dom.length && !c.ran.length;
+  /** Bindings of the form A & rf & Q^-1, with the versions of A and Q when bound (see RfCycleRule.pair). */
+  type Form = { against: string; withs: string[]; via: 'rf' | 'fr'; versions: Map<string, number> };
+  const pairOf = new Map<string, Form>();
+  const pairForm = (e: Expr): Form | undefined => {
+    if (e.k !== 'bin' || e.op !== 'inter') return undefined;
+    // a & b & c may nest: flatten the intersection
+    const args: Expr[] = [];
+    const flat = (x: Expr): void => {
+      if (x.k === 'bin' && x.op === 'inter') x.args.forEach(flat);
+      else args.push(x);
+    };
+    flat(e);
+    let rfSeen = 0;
+    let frSeen = 0;
+    let against: string | undefined;
+    const withs: string[] = [];
+    for (const a of args) {
+      const c = contains(a, envs.rf, version);
+      const f = containsAll(a).fr ?? null;
+      if (plain(c) && c.all) rfSeen++;
+      else if (plain(f) && f.all) frSeen++;
+      else if (a.k === 'un' && a.op === 'inv' && a.e.k === 'var' && against === undefined) against = a.e.name;
+      else if (a.k === 'var') withs.push(a.name);
+      else return undefined;
+    }
+    if (rfSeen + frSeen !== 1 || against === undefined) return undefined;
+    const versions = new Map<string, number>();
+    for (const n of [against, ...withs]) versions.set(n, version.get(n) ?? 0);
+    return { against, withs, via: rfSeen ? 'rf' : 'fr', versions };
+  };
   let atomicity: AtomicityRule | undefined;
   const found: { rule: RfCycleRule; versions: Map<string, number> }[] = [];
   const including: string[] = [];
@@ -115,7 +152,14 @@ function findRules(model: Model): Found {
         case 'let':
           if (i.rec) for (const b of i.binds) for (const n of names(b.pat)) bind(n, null);
           for (const b of i.binds) {
-            if (b.pat.kind === 'one') bindAll(b.pat.name, i.rec ? {} : containsAll(b.e));
+            if (b.pat.kind === 'one') {
+              const form = i.rec ? undefined : pairForm(b.e);
+              bindAll(b.pat.name, i.rec ? {} : containsAll(b.e));
+              if (b.pat.name !== null) {
+                if (form) pairOf.set(b.pat.name, form);
+                else pairOf.delete(b.pat.name);
+              }
+            }
             else for (const n of b.pat.names) bind(n, null);
           }
           break;
@@ -141,6 +185,7 @@ function findRules(model: Model): Found {
         }
         case 'test': {
           if (i.kind === 'check' && i.op === 'empty' && !i.neg && i.e.k === 'bin' && i.e.op === 'inter' && i.e.args.length === 2) {
+            // (an atomicity check; it is not a pair rule: neither argument is rf)
             // empty rmw & (X ; Y), either way round
             for (const [a, sq] of [i.e.args, [...i.e.args].reverse()]) {
               if (!plain(contains(a, envs.rmw, version)) || contains(a, envs.rmw, version)?.all !== true) continue;
@@ -148,6 +193,14 @@ function findRules(model: Model): Found {
               const x = contains(sq.args[0], envs.fr, version);
               const y = contains(sq.args[1], envs.co, version);
               if (plain(x) && plain(y)) atomicity = { anyThread: (atomicity?.anyThread ?? false) || (x.all && y.all) };
+            }
+            // empty … | V | … with V = A & rf & Q^-1
+          }
+          if (i.kind === 'check' && i.op === 'empty' && !i.neg) {
+            for (const v of unionNames(i.e)) {
+              const form = pairOf.get(v);
+              if (!form) continue;
+              found.push({ rule: { check: i.name ?? '?', parts: [], all: true, dom: [], ran: [], pair: { against: form.against, withs: form.withs, via: form.via } }, versions: form.versions });
             }
             break;
           }
@@ -237,8 +290,12 @@ function unionNames(e: Expr): string[] {
 
 /** One rule on one partial execution: r cannot read from w when w ∈ dom, r ∈ ran, (all or w on another thread) and r reach w. */
 export interface RfReach {
-  /** Transitive closure of the rule's lower bound. */
-  reach: Relation;
+  /** Transitive closure of the rule's lower bound (cycle rules). */
+  reach?: Relation;
+  /** Pair rules: (r, w) must be in against, (w, r) in every one of withs (lower bounds); via fr, for a w' co-after w. */
+  against?: Relation;
+  withs?: Relation[];
+  via?: 'rf' | 'fr';
   all: boolean;
   /** Writes and reads certainly in the restricting sets (undefined: no restriction). */
   dom?: EventSet;
@@ -248,7 +305,7 @@ export interface RfReach {
 /** The rules' reachability on one partial execution (undefined when its bounds cannot be computed). */
 export function rfReach(sk: PartialSkeleton, input: PartialInput, rules: RfCycleRule[]): RfReach[] | undefined {
   const wanted = new Set<string>();
-  for (const r of rules) for (const n of [...r.parts, ...r.dom, ...r.ran]) wanted.add(n);
+  for (const r of rules) for (const n of [...r.parts, ...r.dom, ...r.ran, ...(r.pair ? [r.pair.against, ...r.pair.withs] : [])]) wanted.add(n);
   const b = boundsOf(sk, input, wanted, true);
   if (!b) return undefined;
   const n = input.exec.events.length;
@@ -265,6 +322,14 @@ export function rfReach(sk: PartialSkeleton, input: PartialInput, rules: RfCycle
     return s;
   };
   for (const r of rules) {
+    if (r.pair) {
+      const against = b.get(r.pair.against)?.lo;
+      const withs = r.pair.withs.map((nm) => b.get(nm)?.lo);
+      // an empty lower bound (or one the bounds could not give) makes the rule say nothing
+      if (!(against instanceof Relation) || !withs.every((x) => x instanceof Relation)) continue;
+      out.push({ all: true, against, withs: withs as Relation[], via: r.pair.via });
+      continue;
+    }
     const lo = new Relation(n);
     for (const p of r.parts) {
       const v = b.get(p)?.lo;
@@ -281,13 +346,21 @@ export function rfReach(sk: PartialSkeleton, input: PartialInput, rules: RfCycle
   return out;
 }
 
-/** Whether some rule keeps read r (of thread tr) from reading write w (of thread tw; -1 for initial writes). */
-export function reachForbids(rules: RfReach[], r: number, tr: number, w: number, tw: number): boolean {
+/**
+ * Whether some rule keeps read r (of thread tr) from reading write w (of thread tw; -1 for initial writes).
+ * `coAfter(w)`: writes every completion's generated co puts after w (for the fr pair rules; none if omitted).
+ */
+export function reachForbids(rules: RfReach[], r: number, tr: number, w: number, tw: number, coAfter?: (w: number) => Iterable<number>): boolean {
   for (const x of rules) {
+    if (x.via === 'fr') {
+      if (coAfter) for (const w2 of coAfter(w)) if (x.against!.has(w2, r) && x.withs!.every((y) => y.has(r, w2))) return true;
+      continue;
+    }
     if (!x.all && tw === tr) continue;
     if (x.dom && !x.dom.has(w)) continue;
     if (x.ran && !x.ran.has(r)) continue;
-    if (x.reach.has(r, w)) return true;
+    if (x.reach?.has(r, w)) return true;
+    if (x.against?.has(r, w) && x.withs!.every((y) => y.has(w, r))) return true;
   }
   return false;
 }

@@ -14,6 +14,9 @@ describe('checks containing reads-from', () => {
     expect(rules).toEqual([
       { check: 'coherence', parts: ['po-loc', 'com'], all: true, dom: [], ran: [] },
       { check: 'happens-before', parts: ['hb'], all: false, dom: ['Marked'], ran: ['Marked'] },
+      // plain-coherence: wr-incoh = pre-race & rf & rw-xbstar^-1, rw-incoh = pre-race & fr & wr-vis^-1
+      { check: 'plain-coherence', parts: [], all: true, dom: [], ran: [], pair: { against: 'rw-xbstar', withs: ['pre-race'], via: 'rf' } },
+      { check: 'plain-coherence', parts: [], all: true, dom: [], ran: [], pair: { against: 'wr-vis', withs: ['pre-race'], via: 'fr' } },
     ]);
   });
 
@@ -52,6 +55,18 @@ describe('checks containing reads-from', () => {
     expect(atomicOf('flag ~empty rmw & (fre ; coe) as atomic')).toBeUndefined();
     expect(atomicOf('let rmw = po\nempty rmw & (fre ; coe) as atomic')).toBeUndefined();
     expect(atomicOf('empty rmw & (coe ; fre) as atomic')).toBeUndefined();
+  });
+
+  it('reads A & rf & Q^-1 (and with fr) inside an empty check', () => {
+    const pair = (cat: string) => rulesOf(cat).map((r) => r.pair);
+    expect(pair('let v = po & rf & loc^-1\nempty v | po as P')).toEqual([{ against: 'loc', withs: ['po'], via: 'rf' }]);
+    expect(pair('let v = (loc^-1 & po) & rf\nempty v as P')).toEqual([{ against: 'loc', withs: ['po'], via: 'rf' }]);
+    expect(pair('include "cos-opt.cat"\nlet v = po & fr & loc^-1\nempty v as P')).toEqual([{ against: 'loc', withs: ['po'], via: 'fr' }]);
+    // not: two of rf, no inverse, a flag, a rebinding of the inverted relation afterwards
+    expect(pair('let v = rf & rf & loc^-1\nempty v as P')).toEqual([]);
+    expect(pair('let v = po & rf & loc\nempty v as P')).toEqual([]);
+    expect(pair('let v = po & rf & loc^-1\nflag ~empty v as P')).toEqual([]);
+    expect(pair('let q = loc\nlet v = po & rf & q^-1\nempty v as P\nlet q = po')).toEqual([]);
   });
 
   it('skips a check whose names the model binds again later (bounds report the last binding)', () => {
