@@ -292,8 +292,11 @@ function unionNames(e: Expr): string[] {
 export interface RfReach {
   /** Transitive closure of the rule's lower bound (cycle rules). */
   reach?: Relation;
-  /** Pair rules: (r, w) must be in against, (w, r) in every one of withs (lower bounds); via fr, for a w' co-after w. */
-  against?: Relation;
+  /**
+   * Pair rules: (r, w) must be in against, (w, r) in every one of withs (lower bounds); via fr, for a w' co-after
+   * w. against is computed only when some pair is in all of withs (it may cost a bounds evaluation of its own).
+   */
+  against?: () => Relation | undefined;
   withs?: Relation[];
   via?: 'rf' | 'fr';
   all: boolean;
@@ -305,7 +308,7 @@ export interface RfReach {
 /** The rules' reachability on one partial execution (undefined when its bounds cannot be computed). */
 export function rfReach(sk: PartialSkeleton, input: PartialInput, rules: RfCycleRule[]): RfReach[] | undefined {
   const wanted = new Set<string>();
-  for (const r of rules) for (const n of [...r.parts, ...r.dom, ...r.ran, ...(r.pair ? [r.pair.against, ...r.pair.withs] : [])]) wanted.add(n);
+  for (const r of rules) for (const n of [...r.parts, ...r.dom, ...r.ran, ...(r.pair ? r.pair.withs : [])]) wanted.add(n);
   const b = boundsOf(sk, input, wanted, true);
   if (!b) return undefined;
   const n = input.exec.events.length;
@@ -323,11 +326,19 @@ export function rfReach(sk: PartialSkeleton, input: PartialInput, rules: RfCycle
   };
   for (const r of rules) {
     if (r.pair) {
-      const against = b.get(r.pair.against)?.lo;
       const withs = r.pair.withs.map((nm) => b.get(nm)?.lo);
       // an empty lower bound (or one the bounds could not give) makes the rule say nothing
-      if (!(against instanceof Relation) || !withs.every((x) => x instanceof Relation)) continue;
-      out.push({ all: true, against, withs: withs as Relation[], via: r.pair.via });
+      if (!withs.every((x) => x instanceof Relation)) continue;
+      const name = r.pair.against;
+      let against: Relation | undefined | null = null;
+      const get = (): Relation | undefined => {
+        if (against === null) {
+          const v = boundsOf(sk, input, [name], true)?.get(name)?.lo;
+          against = v instanceof Relation ? v : undefined;
+        }
+        return against;
+      };
+      out.push({ all: true, against: get, withs: withs as Relation[], via: r.pair.via });
       continue;
     }
     const lo = new Relation(n);
@@ -353,14 +364,14 @@ export function rfReach(sk: PartialSkeleton, input: PartialInput, rules: RfCycle
 export function reachForbids(rules: RfReach[], r: number, tr: number, w: number, tw: number, coAfter?: (w: number) => Iterable<number>): boolean {
   for (const x of rules) {
     if (x.via === 'fr') {
-      if (coAfter) for (const w2 of coAfter(w)) if (x.against!.has(w2, r) && x.withs!.every((y) => y.has(r, w2))) return true;
+      if (coAfter) for (const w2 of coAfter(w)) if (x.withs!.every((y) => y.has(r, w2)) && x.against!()?.has(w2, r)) return true;
       continue;
     }
     if (!x.all && tw === tr) continue;
     if (x.dom && !x.dom.has(w)) continue;
     if (x.ran && !x.ran.has(r)) continue;
     if (x.reach?.has(r, w)) return true;
-    if (x.against?.has(r, w) && x.withs!.every((y) => y.has(w, r))) return true;
+    if (x.against && x.withs!.every((y) => y.has(w, r)) && x.against()?.has(r, w)) return true;
   }
   return false;
 }
