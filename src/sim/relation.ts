@@ -155,6 +155,66 @@ export function popcount(x: number): number {
  * Stored as one flat word array (n rows of w words) so that the evaluator's operators are tight loops;
  * `rows` exposes each row as an EventSet view sharing that storage (mutating a view mutates the relation).
  */
+/**
+ * The rows of a ; b (n rows of w words each) written into d, which may be a itself: each row of a is read
+ * whole before its row of d is written.
+ */
+function seqRows(n: number, w: number, a: Uint32Array, b: Uint32Array, d: Uint32Array): void {
+  if (w === 1) {
+    for (let i = 0; i < n; i++) {
+      let x = a[i],
+        acc = 0;
+      while (x) {
+        const t = x & -x;
+        acc |= b[31 - Math.clz32(t)];
+        x ^= t;
+      }
+      d[i] = acc;
+    }
+  } else if (w === 2) {
+    // two words per row (33 to 64 events, the usual size of lock tests): no inner word loop
+    for (let i = 0; i < n; i++) {
+      let x = a[2 * i],
+        y = a[2 * i + 1];
+      if ((x | y) === 0) continue;
+      let acc0 = 0,
+        acc1 = 0;
+      while (x) {
+        const t = x & -x;
+        const j = 62 - 2 * Math.clz32(t);
+        acc0 |= b[j];
+        acc1 |= b[j + 1];
+        x ^= t;
+      }
+      while (y) {
+        const t = y & -y;
+        const j = 126 - 2 * Math.clz32(t);
+        acc0 |= b[j];
+        acc1 |= b[j + 1];
+        y ^= t;
+      }
+      d[2 * i] = acc0;
+      d[2 * i + 1] = acc1;
+    }
+  } else {
+    const row = new Uint32Array(w);
+    for (let i = 0; i < n; i++) {
+      const base = i * w;
+      row.fill(0);
+      for (let k = 0; k < w; k++) {
+        let x = a[base + k];
+        while (x) {
+          const t = x & -x;
+          const jb = ((k << 5) + 31 - Math.clz32(t)) * w;
+          for (let m = 0; m < w; m++) row[m] |= b[jb + m];
+          x ^= t;
+        }
+      }
+      d.set(row, base);
+    }
+  }
+}
+
 export class Relation {
   readonly n: number;
   /** Words per row. */
@@ -275,63 +335,9 @@ export class Relation {
   }
   /** Sequential composition this ; o. */
   seq(o: Relation): Relation {
-    const n = this.n,
-      w = this.w,
-      a = this.data,
-      b = o.data;
-    const d = allocWords(a.length);
-    if (w === 1) {
-      for (let i = 0; i < n; i++) {
-        let x = a[i],
-          acc = 0;
-        while (x) {
-          const t = x & -x;
-          acc |= b[31 - Math.clz32(t)];
-          x ^= t;
-        }
-        d[i] = acc;
-      }
-    } else if (w === 2) {
-      // two words per row (33 to 64 events, the usual size of lock tests): no inner word loop
-      for (let i = 0; i < n; i++) {
-        let x = a[2 * i],
-          y = a[2 * i + 1];
-        if ((x | y) === 0) continue;
-        let acc0 = 0,
-          acc1 = 0;
-        while (x) {
-          const t = x & -x;
-          const j = 62 - 2 * Math.clz32(t);
-          acc0 |= b[j];
-          acc1 |= b[j + 1];
-          x ^= t;
-        }
-        while (y) {
-          const t = y & -y;
-          const j = 126 - 2 * Math.clz32(t);
-          acc0 |= b[j];
-          acc1 |= b[j + 1];
-          y ^= t;
-        }
-        d[2 * i] = acc0;
-        d[2 * i + 1] = acc1;
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const base = i * w;
-        for (let k = 0; k < w; k++) {
-          let x = a[base + k];
-          while (x) {
-            const t = x & -x;
-            const j = (k << 5) + 31 - Math.clz32(t);
-            const jb = j * w;
-            for (let m = 0; m < w; m++) d[base + m] |= b[jb + m];
-            x ^= t;
-          }
-        }
-      }
-    }
-    return new Relation(n, d);
+    const d = allocWords(this.data.length);
+    seqRows(this.n, this.w, this.data, o.data, d);
+    return new Relation(this.n, d);
   }
   /*
    * In-place forms, for a relation its maker has just created and not yet handed out (values are immutable
@@ -365,62 +371,7 @@ export class Relation {
   /** this := this ; o (o must not be this: each row is rewritten from itself and o's rows); returns this. */
   seqInPlace(o: Relation): this {
     if (o === this) throw new Error('seqInPlace: operand is the receiver');
-    const n = this.n,
-      w = this.w,
-      d = this.data,
-      b = o.data;
-    if (w === 1) {
-      for (let i = 0; i < n; i++) {
-        let x = d[i],
-          acc = 0;
-        while (x) {
-          const t = x & -x;
-          acc |= b[31 - Math.clz32(t)];
-          x ^= t;
-        }
-        d[i] = acc;
-      }
-    } else if (w === 2) {
-      for (let i = 0; i < n; i++) {
-        let x = d[2 * i],
-          y = d[2 * i + 1];
-        if ((x | y) === 0) continue;
-        let acc0 = 0,
-          acc1 = 0;
-        while (x) {
-          const t = x & -x;
-          const j = 62 - 2 * Math.clz32(t);
-          acc0 |= b[j];
-          acc1 |= b[j + 1];
-          x ^= t;
-        }
-        while (y) {
-          const t = y & -y;
-          const j = 126 - 2 * Math.clz32(t);
-          acc0 |= b[j];
-          acc1 |= b[j + 1];
-          y ^= t;
-        }
-        d[2 * i] = acc0;
-        d[2 * i + 1] = acc1;
-      }
-    } else {
-      const row = new Uint32Array(w);
-      for (let i = 0; i < n; i++) {
-        const base = i * w;
-        row.fill(0);
-        for (let k = 0; k < w; k++) {
-          let x = d[base + k];
-          while (x) {
-            const t = x & -x;
-            const jb = ((k << 5) + 31 - Math.clz32(t)) * w;
-            for (let m = 0; m < w; m++) row[m] |= b[jb + m];
-            x ^= t;
-          }
-        }
-        d.set(row, base);
-      }
-    }
+    seqRows(this.n, this.w, this.data, o.data, this.data);
     return this;
   }
   /** this \ (o ; o), computed only on the rows this has (singlestep's shape, without the whole o ; o). */

@@ -432,25 +432,9 @@ class Run implements NativeCtx {
     const outer = this.reads,
       outerTainted = this.tainted;
     const m = def.memo ? this.sk.memo[side][i] : undefined;
-    if (m !== undefined) {
-      this.reads = null;
-      let same = true;
-      try {
-        const d = m.deps;
-        for (let k = 0; k < d.length; k += 3) {
-          const x = this.get(d[k] as number, d[k + 1] as Side);
-          if (!sameValue(x, d[k + 2] as Value)) {
-            same = false;
-            break;
-          }
-        }
-      } finally {
-        this.reads = outer;
-      }
-      if (same) {
-        this.vals[side][i] = m.out;
-        return m.out;
-      }
+    if (m !== undefined && this.unchanged(m.deps)) {
+      this.vals[side][i] = m.out;
+      return m.out;
     }
     const reads: unknown[] = [];
     this.reads = reads;
@@ -587,6 +571,21 @@ class Run implements NativeCtx {
   }
 
   /**
+   * Whether the bounds a memo was computed from are the same now: deps holds (slot, side, value) triples, read
+   * again here without recording them as reads of whatever is being computed.
+   */
+  private unchanged(d: unknown[]): boolean {
+    const outer = this.reads;
+    this.reads = null;
+    try {
+      for (let k = 0; k < d.length; k += 3) if (!sameValue(this.get(d[k] as number, d[k + 1] as Side), d[k + 2] as Value)) return false;
+      return true;
+    } finally {
+      this.reads = outer;
+    }
+  }
+
+  /**
    * A dynamic top-level let rec group: reused from the skeleton's last iteration of it when what that
    * iteration read outside the group is unchanged (the iteration is a function of it, as in Run.compute).
    */
@@ -595,27 +594,12 @@ class Run implements NativeCtx {
     const outer = this.reads,
       outerTainted = this.tainted;
     const m = this.sk.groupMemo.get(slots[0]);
-    if (m !== undefined) {
-      this.reads = null;
-      let same = true;
-      try {
-        const d = m.deps;
-        for (let k = 0; k < d.length; k += 3) {
-          if (!sameValue(this.get(d[k] as number, d[k + 1] as Side), d[k + 2] as Value)) {
-            same = false;
-            break;
-          }
-        }
-      } finally {
-        this.reads = outer;
-      }
-      if (same) {
-        slots.forEach((s, i) => {
-          v0[s] = m.lo[i];
-          v1[s] = m.hi[i];
-        });
-        return;
-      }
+    if (m !== undefined && this.unchanged(m.deps)) {
+      slots.forEach((s, i) => {
+        v0[s] = m.lo[i];
+        v1[s] = m.hi[i];
+      });
+      return;
     }
     const reads: unknown[] = [];
     this.reads = reads;

@@ -10,26 +10,14 @@ import { explore, type JudgeFn } from '../../../src/sim/explore.js';
 import { exploreTest, parseLitmus } from '../../../src/sim/index.js';
 import { judge, loadModel, modelFromTexts, type Model } from '../../../src/sim/model.js';
 import { EventSet, Relation } from '../../../src/sim/relation.js';
-import type { TestResult } from '../../../src/sim/types.js';
 import { litmusFiles } from '../suite/expectations.js';
 import { listLitmus, litmusDir, modelDir } from '../cat/build.js';
+import type { TestResult } from '../../../src/sim/types.js';
+import { summary } from './summary.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ownDir = join(here, '..', 'suite', 'litmus');
 
-/** What pruning must not change: everything herd prints, plus the consistent count. */
-function summary(r: TestResult): object {
-  return {
-    observation: r.observation,
-    ok: r.ok,
-    states: r.states,
-    positive: r.positive,
-    negative: r.negative,
-    flags: r.flags,
-    consistent: r.consistent,
-    inconclusive: r.inconclusive?.reason,
-  };
-}
 
 /** Message passing through n critical sections of one spinlock, with plain accesses (P0 writes x and f1, …). */
 function plainMp(n: number): string {
@@ -69,6 +57,20 @@ describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
     } catch {
       return false;
     }
+  };
+
+  /** The consistent executions of a test, each with its judgement (co kept: the judge reuses its storage). */
+  const consistentOf = (test: ReturnType<typeof parseLitmus>): { exec: Execution; j: Judgement }[] => {
+    const out: { exec: Execution; j: Judgement }[] = [];
+    explore(test, m, ((mm: Model, e: Execution) => {
+      const js: Judgement[] = [];
+      for (const j of judge(mm, e)) {
+        if (j.consistent) out.push({ exec: e, j: { ...j, co: j.co.clone(), rf: j.rf } as Judgement });
+        js.push(j);
+      }
+      return js;
+    }) as JudgeFn);
+    return out;
   };
 
   it('the kernel model can be judged partially', () => {
@@ -230,17 +232,8 @@ describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
     let checked = 0;
     for (const f of files()) {
       const test = parseLitmus(readFileSync(f, 'utf8'), f);
-      const consistent: { exec: Execution; j: Judgement }[] = [];
       if (!runnable(test)) continue;
-      explore(test, m, ((mm: Model, e: Execution) => {
-        const out: Judgement[] = [];
-        for (const j of judge(mm, e)) {
-          if (j.consistent) consistent.push({ exec: e, j: { ...j, co: j.co.clone(), rf: j.rf } as Judgement });
-          out.push(j);
-        }
-        return out;
-      }) as JudgeFn);
-      for (const { exec, j } of consistent.slice(0, 12)) {
+      for (const { exec, j } of consistentOf(test).slice(0, 12)) {
         // drop every other reads-from edge (and, in a second round, all of them); one skeleton cache per
         // execution, since paths differ between executions
         for (const keepEvery of [2, Infinity]) {
@@ -263,16 +256,7 @@ describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
     for (const { f, text } of tests) {
       const test = parseLitmus(text, f);
       if (!runnable(test)) continue;
-      const consistent: { exec: Execution; j: Judgement }[] = [];
-      explore(test, m, ((mm: Model, e: Execution) => {
-        const out: Judgement[] = [];
-        for (const j of judge(mm, e)) {
-          if (j.consistent) consistent.push({ exec: e, j: { ...j, co: j.co.clone(), rf: j.rf } as Judgement });
-          out.push(j);
-        }
-        return out;
-      }) as JudgeFn);
-      for (const { exec, j } of consistent.slice(0, 12)) {
+      for (const { exec, j } of consistentOf(test).slice(0, 12)) {
         for (const keepEvery of [2, Infinity]) {
           const reach = rfReach(new PartialSkeleton(pm), partialOf(exec, keepEvery, j.co), rules);
           if (!reach) continue;

@@ -4,11 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureKernelSource } from '../../../src/analyze/kernel-source.js';
 import { exploreTest, parseLitmus, type Model } from '../../../src/sim/index.js';
 import { loadModel } from '../../../src/sim/model.js';
-import type { TestResult } from '../../../src/sim/types.js';
+import { summary } from './summary.js';
 
-function summary(r: TestResult): object {
-  return { observation: r.observation, states: r.states, positive: r.positive, negative: r.negative, flags: r.flags, consistent: r.consistent };
-}
 
 /** n threads, thread i running body(i) (with `int r0; int r1;` declared), then the condition. */
 function test(name: string, n: number, params: string, body: (i: number) => string, cond: string, init = ''): string {

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exploreTest, parseLitmus } from '../../../src/sim/index.js';
 import { loadModel, type Model } from '../../../src/sim/model.js';
 import { canonicalPaths, groupImages, imagesOf, threadClasses, threadSymmetry } from '../../../src/sim/symmetry.js';
-import type { TestResult } from '../../../src/sim/types.js';
 import { modelDir } from '../cat/build.js';
+import { summary } from './summary.js';
 
 /**
  * n copies of one thread body (with its declarations), numbered P0.., after P-threads `before`; `$i` in
@@ -154,18 +154,6 @@ const CASES: { name: string; text: string; classes: number[][] }[] = [
   },
 ];
 
-function summary(r: TestResult): object {
-  return {
-    observation: r.observation,
-    ok: r.ok,
-    states: r.states,
-    positive: r.positive,
-    negative: r.negative,
-    flags: r.flags,
-    consistent: r.consistent,
-    inconclusive: r.inconclusive?.reason,
-  };
-}
 
 describe('thread classes', () => {
   it('renames locations of their own, unless the condition observes some of them only', () => {
