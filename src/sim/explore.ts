@@ -779,7 +779,7 @@ function exploreWith(
       }
     };
     if (pj) {
-      const locks = lockGroups(fr, privateLocs);
+      const locks = placedGroups(fr, privateLocs);
       if (locks.length) {
         // every order of every lock's writes, each location's writes placed one after another
         const perLoc: number[][] = locks.map(() => []);
@@ -1054,12 +1054,12 @@ function buildFrame(
 function searchSize(fr: Frame): number {
   let size = 1;
   for (const rd of fr.reads) size *= Math.max(1, rd.cands.length);
-  for (const g of lockGroups(fr)) for (let k = 2; k <= g.length; k++) size *= k;
+  for (const g of placedGroups(fr)) for (let k = 2; k <= g.length; k++) size *= k;
   return size;
 }
 
-/** Per lock location with two or more lock writes (LKW), and per location with atomic RMW writes: their event ids. */
-function lockGroups(fr: Frame, exclude?: ReadonlySet<string>): number[][] {
+/** The writes whose order the search places first: per lock location with two or more lock writes (LKW), and per location with atomic RMW writes. */
+function placedGroups(fr: Frame, exclude?: ReadonlySet<string>): number[][] {
   const by = new Map<string, number[]>();
   for (const e of fr.events) {
     if (e.loc === undefined || !e.tags.includes('LKW')) continue;

@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Event, Execution, Judgement, Value } from './execution.js';
 import { EventSet, Relation } from './relation.js';
@@ -155,7 +155,7 @@ function workerScript(): { file: string; eval: boolean } | undefined {
     try {
       const api = createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
       const target = new URL('./explore-worker.ts', here).href;
-      return { file: `import(${JSON.stringify(pathUrl(api))}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`, eval: true };
+      return { file: `import(${JSON.stringify(pathToFileURL(api).href)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`, eval: true };
     } catch {
       return undefined;
     }
@@ -163,10 +163,6 @@ function workerScript(): { file: string; eval: boolean } | undefined {
   // the bundle (dist/ringside-litmus.cjs) sits one level above dist/sim
   const file = fileURLToPath(new URL(here.endsWith('.cjs') ? './sim/explore-worker.js' : './explore-worker.js', here));
   return existsSync(file) ? { file, eval: false } : undefined;
-}
-
-function pathUrl(p: string): string {
-  return new URL(`file://${p}`).href;
 }
 
 /** Workers for one test, or undefined when this process cannot or should not use any (RINGSIDE_THREADS=1). */

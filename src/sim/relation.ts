@@ -155,59 +155,111 @@ export function popcount(x: number): number {
  * Stored as one flat word array (n rows of w words) so that the evaluator's operators are tight loops;
  * `rows` exposes each row as an EventSet view sharing that storage (mutating a view mutates the relation).
  */
+let selfScratch = new Uint32Array(8);
+let busyScratch = new Uint32Array(8);
+
 /**
  * The rows of a ; b (n rows of w words each) written into d, which may be a itself: each row of a is read
- * whole before its row of d is written.
+ * whole before its row of d is written. Rows of b are sorted first: an empty one contributes nothing, and
+ * one holding only its own event j (as in the r? and r* the models compose with) contributes j, which a's
+ * row already holds; only the other rows are merged, so a dense a composed with a mostly-reflexive b is cheap.
  */
-function seqRows(n: number, w: number, a: Uint32Array, b: Uint32Array, d: Uint32Array): void {
+function seqRows(n: number, w: number, x: Uint32Array, y: Uint32Array, d: Uint32Array): void {
   if (w === 1) {
+    let self = 0,
+      busy = 0;
+    for (let j = 0; j < n; j++) {
+      const r = y[j];
+      if (r === 0) continue;
+      if ((r ^ (1 << j)) === 0) self |= r;
+      else busy |= 1 << j;
+    }
     for (let i = 0; i < n; i++) {
-      let x = a[i],
-        acc = 0;
-      while (x) {
-        const t = x & -x;
-        acc |= b[31 - Math.clz32(t)];
-        x ^= t;
+      let v = x[i] & busy,
+        acc = x[i] & self;
+      while (v) {
+        const t = v & -v;
+        acc |= y[31 - Math.clz32(t)];
+        v ^= t;
       }
       d[i] = acc;
     }
   } else if (w === 2) {
     // two words per row (33 to 64 events, the usual size of lock tests): no inner word loop
+    let s0 = 0,
+      s1 = 0,
+      m0 = 0,
+      m1 = 0;
+    for (let j = 0; j < n; j++) {
+      const r0 = y[2 * j],
+        r1 = y[2 * j + 1];
+      if ((r0 | r1) === 0) continue;
+      if (j < 32) {
+        if ((r0 ^ (1 << j)) === 0 && r1 === 0) s0 |= r0;
+        else m0 |= 1 << j;
+      } else if (r0 === 0 && (r1 ^ (1 << (j - 32))) === 0) s1 |= r1;
+      else m1 |= 1 << (j - 32);
+    }
     for (let i = 0; i < n; i++) {
-      let x = a[2 * i],
-        y = a[2 * i + 1];
-      if ((x | y) === 0) continue;
-      let acc0 = 0,
-        acc1 = 0;
-      while (x) {
-        const t = x & -x;
-        const j = 62 - 2 * Math.clz32(t);
-        acc0 |= b[j];
-        acc1 |= b[j + 1];
-        x ^= t;
+      const u0 = x[2 * i],
+        u1 = x[2 * i + 1];
+      if ((u0 | u1) === 0) continue;
+      let v0 = u0 & m0,
+        v1 = u1 & m1,
+        a0 = u0 & s0,
+        a1 = u1 & s1;
+      while (v0) {
+        const t = v0 & -v0;
+        const j = 31 - Math.clz32(t);
+        a0 |= y[2 * j];
+        a1 |= y[2 * j + 1];
+        v0 ^= t;
       }
-      while (y) {
-        const t = y & -y;
-        const j = 126 - 2 * Math.clz32(t);
-        acc0 |= b[j];
-        acc1 |= b[j + 1];
-        y ^= t;
+      while (v1) {
+        const t = v1 & -v1;
+        const j = 63 - Math.clz32(t);
+        a0 |= y[2 * j];
+        a1 |= y[2 * j + 1];
+        v1 ^= t;
       }
-      d[2 * i] = acc0;
-      d[2 * i + 1] = acc1;
+      d[2 * i] = a0;
+      d[2 * i + 1] = a1;
     }
   } else {
+    if (selfScratch.length < w) {
+      selfScratch = new Uint32Array(w);
+      busyScratch = new Uint32Array(w);
+    }
+    const self = selfScratch,
+      busy = busyScratch;
+    self.fill(0, 0, w);
+    busy.fill(0, 0, w);
+    for (let j = 0; j < n; j++) {
+      const jb = j * w,
+        jw = j >>> 5,
+        bit = 1 << (j & 31);
+      let any = 0,
+        others = 0;
+      for (let q = 0; q < w; q++) {
+        const r = y[jb + q];
+        any |= r;
+        others |= q === jw ? r & ~bit : r;
+      }
+      if (any === 0) continue;
+      if (others === 0) self[jw] |= bit;
+      else busy[jw] |= bit;
+    }
     const row = new Uint32Array(w);
     for (let i = 0; i < n; i++) {
       const base = i * w;
-      row.fill(0);
+      for (let k = 0; k < w; k++) row[k] = x[base + k] & self[k];
       for (let k = 0; k < w; k++) {
-        let x = a[base + k];
-        while (x) {
-          const t = x & -x;
+        let v = x[base + k] & busy[k];
+        while (v) {
+          const t = v & -v;
           const jb = ((k << 5) + 31 - Math.clz32(t)) * w;
-          for (let m = 0; m < w; m++) row[m] |= b[jb + m];
-          x ^= t;
+          for (let q = 0; q < w; q++) row[q] |= y[jb + q];
+          v ^= t;
         }
       }
       d.set(row, base);

@@ -157,11 +157,6 @@ function privateLocations(test: LitmusTest, g: number[], observed: ReadonlySet<s
   return priv;
 }
 
-/** Classes of identical threads (see threadSymmetry). */
-export function threadClasses(test: LitmusTest, observed: ReadonlySet<string> = new Set()): number[][] {
-  return threadSymmetry(test, observed).classes;
-}
-
 /** A thread's place in its class: which class (-1: none) and the thread numbers of earlier class members. */
 export interface ClassIndex {
   classOf: Int32Array;

@@ -46,7 +46,6 @@ import { fmtLoc } from './ast.js';
 import { ModelError } from './errors.js';
 import { builtinDefs, notAFunction, NATIVE_INCLUDES, type NativeCtx, type NativeInstr } from './stdlib.js';
 import {
-  acyclicRel,
   addElement,
   asRel,
   asSet,
@@ -57,9 +56,6 @@ import {
   type Frame,
   inter,
   isEmptyValue,
-  plusRel,
-  seqRel,
-  starRel,
   typeName,
   union,
   valueEquals,
@@ -230,7 +226,7 @@ class Compiler {
         name,
         test: (ctx) => {
           const v = ctx.get(s);
-          return v === EMPTY || acyclicRel(asRel(v, ctx.n));
+          return v === EMPTY || asRel(v, ctx.n).isAcyclic();
         },
       });
     } else {
@@ -266,7 +262,7 @@ class Compiler {
               throw new CatRuntimeError(loc, `empty: expected a set or relation, found ${typeName(v)}`);
             ok = isEmptyValue(v);
           } else if (v === EMPTY) ok = true;
-          else if (v instanceof Relation) ok = op === 'acyclic' ? acyclicRel(v) : v.isIrreflexive();
+          else if (v instanceof Relation) ok = op === 'acyclic' ? v.isAcyclic() : v.isIrreflexive();
           else throw new CatRuntimeError(loc, `${op}: expected a relation, found ${typeName(v)}`);
           return neg ? !ok : ok;
         };
@@ -675,12 +671,12 @@ class Compiler {
       case 'plus':
         return (ctx, fr) => {
           const v = a(ctx, fr);
-          return v === EMPTY ? EMPTY : plusRel(asRel(v, ctx.n, loc));
+          return v === EMPTY ? EMPTY : asRel(v, ctx.n, loc).plus();
         };
       case 'star':
         return (ctx, fr) => {
           const v = a(ctx, fr);
-          return v === EMPTY ? ctx.id() : starRel(asRel(v, ctx.n, loc));
+          return v === EMPTY ? ctx.id() : asRel(v, ctx.n, loc).star();
         };
       case 'opt':
         return (ctx, fr) => {
@@ -788,7 +784,7 @@ class Compiler {
               owned = true;
             } else acc = r;
           } else {
-            acc = seqRel(acc, r);
+            acc = acc.seq(r);
             owned = true;
           }
           if (acc.isEmpty()) return acc;

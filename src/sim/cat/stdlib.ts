@@ -62,8 +62,6 @@ import {
   asRel,
   asSet,
   elements,
-  plusRel,
-  seqRel,
   typeName,
   union,
   type Value,
@@ -316,7 +314,7 @@ export function builtinDefs(tags: Iterable<string>): NativeDef[] {
     prim('singlestep', (arg, c, loc) => {
       if (arg === EMPTY) return EMPTY;
       const r = asRel(arg, c.n, loc);
-      return r.diff(seqRel(r, r));
+      return r.diff(r.seq(r));
     }),
     { ...prim('different-values', (arg, c, loc) => {
       if (arg === EMPTY) return EMPTY;
@@ -389,9 +387,9 @@ export function coBase(n: number, rf: Relation, p: PoLocParts, W: EventSet, co0:
     const x = r.data;
     for (let k = 0; k < d.length; k++) d[k] |= x[k];
   };
-  add(seqRel(rf, p.rw));
-  const wr = seqRel(p.wr, invrf);
-  const rr = seqRel(seqRel(rf, p.rr), invrf);
+  add(rf.seq(p.rw));
+  const wr = p.wr.seq(invrf);
+  const rr = rf.seq(p.rr).seq(invrf);
   for (let i = 0; i < n; i++) {
     wr.delete(i, i);
     rr.delete(i, i);
@@ -409,7 +407,7 @@ interface LocGroup {
 }
 
 function locGroups(events: Event[], W: EventSet, base: Relation): LocGroup[] {
-  const closure = plusRel(base);
+  const closure = base.plus();
   return byLocation(events, W).map((ids) => groupOf(ids, closure));
 }
 
@@ -525,7 +523,7 @@ function subRel(a: Relation, b: Relation): boolean {
  * and rf fixes the rest), that one co is built directly: it is what the enumeration would yield, without it.
  */
 function coChoices(n: number, base: Relation, byLoc: number[][]): Iterable<Relation> {
-  const closure = plusRel(base);
+  const closure = base.plus();
   const co = new Relation(n);
   const d = co.data,
     w = co.w,
@@ -641,7 +639,7 @@ function coGeneration(extra: NativeInstr[]): NativeInstr[] {
         name: 'fr',
         monotone: true,
         deps: ['invrf', 'co', 'id'],
-        compute: (c, [invrf, co, id]) => seqRel(asRel(invrf, c.n), asRel(co, c.n)).diff(asRel(id, c.n)),
+        compute: (c, [invrf, co, id]) => asRel(invrf, c.n).seq(asRel(co, c.n)).diff(asRel(id, c.n)),
       },
     },
     { k: 'let', def: { name: 'fri', monotone: true, deps: ['fr', 'int'], compute: (c, [fr, int]) => asRel(fr, c.n).inter(asRel(int, c.n)) } },

@@ -73,6 +73,12 @@ describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
     return out;
   };
 
+  /** A test explored without pruning and with it (symmetry included). */
+  const bothWays = (test: ReturnType<typeof parseLitmus>, model: Model = m): { off: TestResult; on: TestResult } => ({
+    off: exploreTest(test, model, {}, 'none', 'off').result,
+    on: exploreTest(test, model, {}, 'none', 'on').result,
+  });
+
   it('the kernel model can be judged partially', () => {
     expect(partialModelOf(m)).not.toBeNull();
   });
@@ -117,8 +123,7 @@ describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
     const cat = `"co without lock writes"\ninclude "cos-opt.cat"\nacyclic po-loc | rf | co | fr as coherence\nlet W = W | LKW\n`;
     const custom: Model = { ...modelFromTexts({ 'c.cat': cat }, undefined, 'c.cat'), dir: m.dir, defText: m.defText, defFile: m.defFile };
     const test = parseLitmus(lockCounter(4), 'lock-counter-4.litmus');
-    const off = exploreTest(test, custom, {}, 'none', 'off').result;
-    const on = exploreTest(test, custom, {}, 'none', 'on').result;
+    const { off, on } = bothWays(test, custom);
     expect(summary(on)).toEqual(summary(off));
     expect(on.candidates).toBe(off.candidates);
     expect(on.pruned).toBeUndefined();
@@ -127,8 +132,7 @@ describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
 
   it('judges only the consistent executions of a lock-heavy test, with the same results', () => {
     const test = parseLitmus(lockCounter(4, true), 'lock-counter-4-distinct.litmus');
-    const off = exploreTest(test, m, {}, 'none', 'off').result;
-    const on = exploreTest(test, m, {}, 'none', 'on').result;
+    const { off, on } = bothWays(test);
     expect(summary(on)).toEqual(summary(off));
     expect(off.consistent).toBe(24); // one execution per lock order
     expect(off.candidates).toBeGreaterThan(10_000);
@@ -138,16 +142,14 @@ describe.each(['6.12', '6.1'] as const)('pruning (%s)', (v) => {
 
   it('gives the same results with plain accesses in the sections (plain-coherence rules)', () => {
     const test = parseLitmus(plainMp(4), 'plain-mp-4.litmus');
-    const off = exploreTest(test, m, {}, 'none', 'off').result;
-    const on = exploreTest(test, m, {}, 'none', 'on').result;
+    const { off, on } = bothWays(test);
     expect(summary(on)).toEqual(summary(off));
     expect(on.consistent).toBe(24);
   });
 
   it('judges one execution for identical threads on one lock, and counts every lock order', () => {
     const test = parseLitmus(lockCounter(4), 'lock-counter-4.litmus');
-    const off = exploreTest(test, m, {}, 'none', 'off').result;
-    const on = exploreTest(test, m, {}, 'none', 'on').result;
+    const { off, on } = bothWays(test);
     expect(summary(on)).toEqual(summary(off));
     expect(on.consistent).toBe(24);
     expect(on.candidates).toBe(1);

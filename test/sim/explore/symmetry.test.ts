@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exploreTest, parseLitmus } from '../../../src/sim/index.js';
 import { loadModel, type Model } from '../../../src/sim/model.js';
-import { canonicalPaths, groupImages, imagesOf, threadClasses, threadSymmetry } from '../../../src/sim/symmetry.js';
+import { canonicalPaths, groupImages, imagesOf, threadSymmetry } from '../../../src/sim/symmetry.js';
 import { modelDir } from '../cat/build.js';
 import { summary } from './summary.js';
 
@@ -171,13 +171,13 @@ describe('thread classes', () => {
 
   it('groups threads with the same parameters, body and initial registers', () => {
     const same = threads(3, 'int *x', '\tint r0;\n\n\tr0 = READ_ONCE(*x);');
-    expect(threadClasses(parseLitmus(litmus('a', '', same, 'exists (0:r0=0)'), 'a.litmus'))).toEqual([[0, 1, 2]]);
+    expect(threadSymmetry(parseLitmus(litmus('a', '', same, 'exists (0:r0=0)'), 'a.litmus')).classes).toEqual([[0, 1, 2]]);
     // an initial register value of its own takes P1 out; a different parameter list takes P2 out
-    expect(threadClasses(parseLitmus(litmus('b', '1:r0=1;', same, 'exists (0:r0=0)'), 'b.litmus'))).toEqual([[0, 2]]);
+    expect(threadSymmetry(parseLitmus(litmus('b', '1:r0=1;', same, 'exists (0:r0=0)'), 'b.litmus')).classes).toEqual([[0, 2]]);
     const other = same.replace('P2(int *x)', 'P2(int *x, int *y)');
-    expect(threadClasses(parseLitmus(litmus('c', '', other, 'exists (0:r0=0)'), 'c.litmus'))).toEqual([[0, 1]]);
+    expect(threadSymmetry(parseLitmus(litmus('c', '', other, 'exists (0:r0=0)'), 'c.litmus')).classes).toEqual([[0, 1]]);
     const body = same.replace(/READ_ONCE\(\*x\);\n\}\n\nP2/, 'READ_ONCE(*x) + 1;\n}\n\nP2');
-    expect(threadClasses(parseLitmus(litmus('d', '', body, 'exists (0:r0=0)'), 'd.litmus'))).toEqual([[0, 2]]);
+    expect(threadSymmetry(parseLitmus(litmus('d', '', body, 'exists (0:r0=0)'), 'd.litmus')).classes).toEqual([[0, 2]]);
   });
 });
 
